@@ -1,0 +1,119 @@
+"""Activation functions, their derivatives and output heads as registries.
+
+Every function works on plain arrays and keeps their dtype. Activations and
+derivatives work in place on arrays the caller owns (fresh products), which
+saves one temporary per layer and minibatch.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+from scipy.special import expit, logsumexp
+
+
+def _sigmoid(Z):
+    """sigma(z) = 1 / (1 + exp(-z)), in place."""
+    return expit(Z, out=Z)
+
+
+def _tanh(Z):
+    """tanh(z), in place."""
+    return np.tanh(Z, out=Z)
+
+
+def _relu(Z):
+    """max(z, 0), in place."""
+    return np.maximum(Z, 0, out=Z)
+
+
+def _identity(Z):
+    """z."""
+    return Z
+
+
+ACTIVATIONS = {
+    "sigmoid": _sigmoid,
+    "tanh": _tanh,
+    "relu": _relu,
+    "identity": _identity,
+}
+
+
+def _sigmoid_derivative(A, delta):
+    """delta * a (1 - a), in place on delta, a = sigma(z)."""
+    delta *= A
+    delta *= 1 - A
+    return delta
+
+
+def _tanh_derivative(A, delta):
+    """delta * (1 - a^2), in place on delta, a = tanh(z)."""
+    delta *= 1 - A**2
+    return delta
+
+
+def _relu_derivative(A, delta):
+    """delta * [a > 0], in place on delta."""
+    delta[A <= 0] = 0
+    return delta
+
+
+def _identity_derivative(A, delta):
+    """delta."""
+    return delta
+
+
+DERIVATIVES = {
+    "sigmoid": _sigmoid_derivative,
+    "tanh": _tanh_derivative,
+    "relu": _relu_derivative,
+    "identity": _identity_derivative,
+}
+
+
+# Sparsity needs a firing probability in (0, 1) per unit. For sigmoid units it
+# is the activation itself; tanh is rescaled from (-1, 1); a relu unit's
+# activation h >= 0 is mapped through 1 - exp(-h), which is close to h for
+# small activations and saturates at 1, so the KL penalty stays defined.
+# Each entry gives (activity(h), d activity / dh).
+ACTIVITIES = {
+    "sigmoid": lambda H: (H, np.ones_like(H)),
+    "tanh": lambda H: ((H + 1) / 2, np.full_like(H, 0.5)),
+    "relu": lambda H: (1 - np.exp(-H), np.exp(-H)),
+}
+
+
+Head = namedtuple("Head", ["output", "loss"])
+
+
+def _binary_cross_entropy(Y, Z):
+    """sum_ij softplus(z_ij) - y_ij z_ij, the cross-entropy of sigma(Z) vs Y."""
+    return float(np.sum(np.logaddexp(0, Z) - Y * Z))
+
+
+def _half_squared_error(Y, Z):
+    """sum_ij (z_ij - y_ij)^2 / 2."""
+    return float(np.sum((Z - Y) ** 2) / 2)
+
+
+def _softmax(Z):
+    """exp(z_ij) / sum_k exp(z_ik), row-wise, in place."""
+    Z -= Z.max(axis=1, keepdims=True)
+    np.exp(Z, out=Z)
+    Z /= Z.sum(axis=1, keepdims=True)
+    return Z
+
+
+def _categorical_cross_entropy(Y, Z):
+    """sum_i logsumexp(z_i) - sum_ij y_ij z_ij, the log-loss of softmax(Z) vs Y."""
+    return float(np.sum(logsumexp(Z, axis=1)) - np.sum(Y * Z))
+
+
+# An output head pairs an output function with its canonical loss, computed
+# from the logits Z for stability. For every pair the gradient of the summed
+# loss with respect to Z is output(Z) - Y, which the backward pass relies on.
+HEADS = {
+    "sigmoid": Head(_sigmoid, _binary_cross_entropy),
+    "identity": Head(_identity, _half_squared_error),
+    "softmax": Head(_softmax, _categorical_cross_entropy),
+}

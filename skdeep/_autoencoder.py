@@ -1,0 +1,137 @@
+"""Sparse, denoising autoencoder layer math.
+
+A layer maps visible x (n_visible) to a code h = f(x W + b_hid) and back to a
+reconstruction r = g(h W_dec + b_vis), where W_dec = W^T for tied weights.
+The decoder g and its loss go together: ``"sigmoid"`` with cross-entropy for
+inputs in [0, 1], ``"identity"`` with half squared error for real values.
+
+The training loss per sample is
+
+    L = loss(x, r(x~)) + beta * sum_j KL(rho || rho_hat_j) + (alpha/2) ||W||^2
+
+where x~ is x with a random fraction of its entries set to zero (denoising;
+x~ = x when ``corruption=0``), rho_hat_j is the mean activity of hidden unit j
+over the minibatch, and KL(p || q) = p log(p/q) + (1-p) log((1-p)/(1-q)).
+"""
+
+import numpy as np
+
+from skdeep._activations import ACTIVATIONS, ACTIVITIES, HEADS
+from skdeep._network import Dense, affine, loss_and_gradient
+
+# Keeps rho_hat away from 0 and 1, where KL and its gradient blow up.
+_ACTIVITY_EPS = 1e-6
+
+
+def init_layer(n_visible, n_hidden, *, tied, decoder, visible_mean, rng, dtype):
+    """Parameters ``[W, b_hid, b_vis]`` (+ ``W_dec`` when untied).
+
+    W is Glorot-uniform, b_hid zero, and b_vis starts at the data mean seen
+    through the decoder's inverse (the logit of the mean for a sigmoid
+    decoder), so the first updates go to the weights rather than the biases.
+    """
+    bound = np.sqrt(6.0 / (n_visible + n_hidden))
+    W = rng.uniform(-bound, bound, (n_visible, n_hidden)).astype(dtype)
+    b_hid = np.zeros(n_hidden, dtype=dtype)
+    mean = np.asarray(visible_mean, dtype=np.float64)
+    if decoder == "sigmoid":
+        mean = np.clip(mean, 1e-3, 1 - 1e-3)
+        mean = np.log(mean / (1 - mean))
+    params = [W, b_hid, mean.astype(dtype)]
+    if not tied:
+        W_dec = rng.uniform(-bound, bound, (n_hidden, n_visible)).astype(dtype)
+        params.append(W_dec)
+    return params
+
+
+def layer_specs(activation, decoder, tied):
+    """The two :class:`Dense` layers of an autoencoder: encoder, decoder."""
+    encoder = Dense(weight=0, bias=1, activation=activation)
+    if tied:
+        return [encoder, Dense(weight=0, bias=2, activation=decoder, transpose=True)]
+    return [encoder, Dense(weight=3, bias=2, activation=decoder)]
+
+
+def encode(X, W, b_hid, activation):
+    """h = f(x W + b_hid): the deterministic mean codes of dense or CSR X."""
+    return ACTIVATIONS[activation](affine(X, W, b_hid))
+
+
+def decode(H, W_dec, b_vis, decoder):
+    """r = g(h W_dec + b_vis), W_dec of shape (n_hidden, n_visible)."""
+    return HEADS[decoder].output(affine(H, W_dec, b_vis))
+
+
+def kl_sparsity(H, activation, target, weight):
+    """beta * sum_j KL(rho || rho_hat_j) and its gradient with respect to H.
+
+    rho_hat_j = mean_i a(h_ij), with a the unit's activity (see
+    ``ACTIVITIES``): the activation itself for sigmoid units, (h + 1) / 2 for
+    tanh and 1 - exp(-h) for relu.
+    """
+    activity, d_activity = ACTIVITIES[activation](H)
+    rho_hat = np.clip(activity.mean(axis=0), _ACTIVITY_EPS, 1 - _ACTIVITY_EPS)
+    rho = target
+    kl = rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+    d_rho_hat = weight * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))
+    grad_H = d_activity * (d_rho_hat / H.shape[0]).astype(H.dtype)
+    return weight * float(np.sum(kl)), grad_H
+
+
+def corrupt(X, fraction, rng):
+    """A copy of dense X with each entry zeroed with probability ``fraction``."""
+    if fraction == 0:
+        return X
+    return X * (rng.random(X.shape, dtype=X.dtype) >= fraction)
+
+
+def layer_loss_and_gradient(
+    params,
+    X,
+    *,
+    activation,
+    decoder,
+    sparsity_target,
+    sparsity_weight,
+    alpha,
+    X_input=None,
+):
+    """Mean loss per sample of one autoencoder layer and its gradients.
+
+    ``X_input`` is the (possibly corrupted) input; the target is always the
+    clean ``X``. The gradients come back in the order of ``params``.
+    """
+    tied = len(params) == 3
+    layers = layer_specs(activation, decoder, tied)
+    penalties = {}
+    if sparsity_weight > 0:
+        penalties[1] = lambda H: kl_sparsity(
+            H, activation, sparsity_target, sparsity_weight
+        )
+    return loss_and_gradient(
+        params,
+        layers,
+        X if X_input is None else X_input,
+        X,
+        alpha=alpha,
+        penalties=penalties,
+    )
+
+
+def unroll(stack, activation, decoders):
+    """The deep autoencoder of a pretrained stack, as shared params + layers.
+
+    Encoders 1..L then decoders L..1; decoder k outputs layer k-1's code, so
+    it uses layer k's decoder function; the bottom decoder is the output head.
+    The returned parameter list holds the stack's own arrays (no copies), so
+    updating them in place updates the stack.
+    """
+    params, encoders, decoder_layers = [], [], []
+    for k, layer in enumerate(stack):
+        offset = len(params)
+        params.extend(layer)
+        encoders.append(Dense(offset, offset + 1, activation))
+        tied = len(layer) == 3
+        weight = offset if tied else offset + 3
+        decoder_layers.append(Dense(weight, offset + 2, decoders[k], transpose=tied))
+    return params, encoders + decoder_layers[::-1]

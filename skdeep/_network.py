@@ -1,0 +1,117 @@
+"""Forward and backward passes through a stack of dense layers.
+
+A network is a list of parameter arrays plus a list of :class:`Dense` layer
+specifications that point into it. Several layers may share one weight
+matrix, one of them transposed: that is how a tied autoencoder or an unrolled
+deep autoencoder is expressed, and the backward pass accumulates the gradient
+of a shared matrix from every layer that uses it.
+
+The last layer's activation names an output head (see
+``skdeep._activations.HEADS``); its loss is computed from the logits.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.utils.extmath import safe_sparse_dot
+
+from skdeep._activations import ACTIVATIONS, DERIVATIVES, HEADS
+
+
+@dataclass(frozen=True)
+class Dense:
+    """One layer: ``activation(A @ W + b)`` with ``W = params[weight]``.
+
+    ``transpose=True`` uses ``params[weight].T``, sharing a matrix with another
+    layer.
+    """
+
+    weight: int
+    bias: int
+    activation: str
+    transpose: bool = False
+
+
+def layer_weight(params, layer):
+    """W of ``layer``, transposed when the layer shares a matrix."""
+    W = params[layer.weight]
+    return W.T if layer.transpose else W
+
+
+def affine(A, W, b):
+    """A W + b as a dense array, for dense or CSR A."""
+    Z = safe_sparse_dot(A, W, dense_output=True)
+    Z += b
+    return Z
+
+
+def forward(params, layers, X):
+    """All activations: ``[X, A_1, ..., A_{L-1}, Z_L]``, Z_L the output logits."""
+    acts = [X]
+    for i, layer in enumerate(layers):
+        Z = affine(acts[-1], layer_weight(params, layer), params[layer.bias])
+        if i < len(layers) - 1:
+            Z = ACTIVATIONS[layer.activation](Z)
+        acts.append(Z)
+    return acts
+
+
+def backward(params, layers, acts, delta, hidden_grads=None):
+    """Gradients of the loss for every parameter array.
+
+    ``delta`` is dL/dZ of the output layer; ``hidden_grads[i]`` is an extra
+    dL/dA added to the activation ``acts[i]`` (a penalty on a hidden layer).
+    """
+    hidden_grads = hidden_grads or {}
+    grads = [np.zeros_like(p) for p in params]
+    for i in range(len(layers) - 1, -1, -1):
+        layer = layers[i]
+        grad_W = safe_sparse_dot(acts[i].T, delta, dense_output=True)
+        if layer.transpose:
+            grads[layer.weight] += grad_W.T
+        else:
+            grads[layer.weight] += grad_W
+        grads[layer.bias] += delta.sum(axis=0)
+        if i == 0:
+            break
+        grad_A = delta @ layer_weight(params, layer).T
+        if i in hidden_grads:
+            grad_A += hidden_grads[i]
+        delta = DERIVATIVES[layers[i - 1].activation](acts[i], grad_A)
+    return grads
+
+
+def weight_indices(layers):
+    """Indices of the weight matrices (not biases) used by ``layers``."""
+    return sorted({layer.weight for layer in layers})
+
+
+def loss_and_gradient(params, layers, X, Y, *, alpha=0.0, penalties=None):
+    """Mean loss per sample and its gradient for every parameter array.
+
+    L = (1/n) sum_i loss(y_i, f(x_i)) + sum penalties + (alpha/2) sum ||W||^2.
+    ``penalties`` maps an activation index to ``fn(A) -> (loss, dL/dA)``.
+    """
+    n_samples = X.shape[0]
+    acts = forward(params, layers, X)
+    head = HEADS[layers[-1].activation]
+    logits = acts[-1]
+    loss = head.loss(Y, logits) / n_samples
+    delta = head.output(logits.copy())
+    delta -= Y
+    delta /= n_samples
+    hidden_grads = {}
+    for index, penalty in (penalties or {}).items():
+        penalty_loss, hidden_grads[index] = penalty(acts[index])
+        loss += penalty_loss
+    grads = backward(params, layers, acts, delta, hidden_grads)
+    for k in weight_indices(layers):
+        loss += 0.5 * alpha * float(np.sum(params[k] ** 2))
+        grads[k] += alpha * params[k]
+    return loss, grads
+
+
+def predict_output(params, layers, X):
+    """The network's output: the head applied to the output logits."""
+    logits = forward(params, layers, X)[-1]
+    return HEADS[layers[-1].activation].output(logits)

@@ -1,0 +1,70 @@
+"""Minibatch optimizers that update a list of parameter arrays in place.
+
+Each optimizer keeps only its own state (velocities, moments), allocated in
+the parameters' dtype, and exposes ``update(params, grads)``.
+"""
+
+import numpy as np
+
+
+class SGD:
+    """Gradient descent with (optionally Nesterov) momentum.
+
+    v <- momentum * v - lr * g;  p <- p + v   (Nesterov: p <- p + momentum v - lr g)
+    """
+
+    def __init__(self, params, learning_rate, momentum=0.9, nesterov=False):
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.velocities = [np.zeros_like(p) for p in params]
+
+    def update(self, params, grads):
+        """Take one step against ``grads``, in place on ``params``."""
+        lr, mu = self.learning_rate, self.momentum
+        for p, g, v in zip(params, grads, self.velocities, strict=True):
+            v *= mu
+            v -= lr * g
+            if self.nesterov:
+                p += mu * v - lr * g
+            else:
+                p += v
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2015) with bias-corrected step size.
+
+    m <- b1 m + (1-b1) g;  s <- b2 s + (1-b2) g^2;
+    p <- p - lr sqrt(1-b2^t) / (1-b1^t) * m / (sqrt(s) + eps)
+    """
+
+    def __init__(self, params, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+        self.learning_rate = learning_rate
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.first = [np.zeros_like(p) for p in params]
+        self.second = [np.zeros_like(p) for p in params]
+
+    def update(self, params, grads):
+        """Take one step against ``grads``, in place on ``params``."""
+        self.t += 1
+        b1, b2 = self.beta_1, self.beta_2
+        step = float(self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t))
+        for p, g, m, s in zip(params, grads, self.first, self.second, strict=True):
+            m *= b1
+            m += (1 - b1) * g
+            s *= b2
+            s += (1 - b2) * g * g
+            p -= step * m / (np.sqrt(s) + self.epsilon)
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+
+
+def make_optimizer(name, params, learning_rate, momentum):
+    """The optimizer called ``name`` for ``params``."""
+    if name == "sgd":
+        return SGD(params, learning_rate, momentum=momentum)
+    return OPTIMIZERS[name](params, learning_rate)

@@ -1,0 +1,117 @@
+"""Layer-agnostic training loops: minibatch epochs and greedy stacking.
+
+Nothing here knows what a layer is. :func:`run_epochs` drives any
+``step(params, batch_indices) -> (loss, grads)`` with an optimizer;
+:func:`pretrain_greedy` trains layer k on the mean codes of layer k-1 through
+two callables, so autoencoders and RBMs share it.
+"""
+
+import time
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+
+def minibatches(n_samples, batch_size, rng):
+    """Shuffled index arrays covering ``range(n_samples)`` once."""
+    order = rng.permutation(n_samples)
+    for start in range(0, n_samples, batch_size):
+        yield order[start : start + batch_size]
+
+
+def _all_finite(params):
+    return all(np.isfinite(p).all() for p in params)
+
+
+def run_epochs(
+    step,
+    params,
+    optimizer,
+    *,
+    n_samples,
+    n_epochs,
+    batch_size,
+    rng,
+    label="",
+    verbose=0,
+):
+    """Train ``params`` in place for ``n_epochs``; return the loss per epoch.
+
+    The loss of an epoch is the sample-weighted mean of the minibatch losses.
+    When a loss or a parameter stops being finite (a learning rate too large),
+    the parameters are restored to their values at the start of that epoch,
+    a ``ConvergenceWarning`` is raised and training stops: the caller never
+    gets NaN weights. Overflow on the way there is expected, so numpy's
+    floating-point warnings are silenced in favour of that one warning.
+    """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _epochs(
+            step,
+            params,
+            optimizer,
+            n_samples,
+            n_epochs,
+            batch_size,
+            rng,
+            label,
+            verbose,
+        )
+
+
+def _epochs(
+    step, params, optimizer, n_samples, n_epochs, batch_size, rng, label, verbose
+):
+    curve = []
+    for epoch in range(n_epochs):
+        start = time.perf_counter()
+        snapshot = [p.copy() for p in params]
+        total = 0.0
+        for batch in minibatches(n_samples, batch_size, rng):
+            loss, grads = step(params, batch)
+            total += loss * len(batch)
+            if not np.isfinite(loss):
+                break
+            optimizer.update(params, grads)
+        epoch_loss = total / n_samples
+        if not (np.isfinite(epoch_loss) and _all_finite(params)):
+            for p, saved in zip(params, snapshot, strict=True):
+                p[...] = saved
+            _warn_diverged(label, epoch)
+            break
+        curve.append(epoch_loss)
+        if verbose:
+            elapsed = time.perf_counter() - start
+            print(
+                f"{label}epoch {epoch + 1}/{n_epochs}: loss {epoch_loss:.6f}, "
+                f"{elapsed:.3f} s"
+            )
+    return curve
+
+
+def _warn_diverged(label, epoch):
+    warnings.warn(
+        f"{label}training diverged in epoch {epoch + 1} (the loss or the weights "
+        "became infinite or NaN); the weights from before that epoch are kept and "
+        "training stopped. Lower the learning rate.",
+        ConvergenceWarning,
+        stacklevel=4,
+    )
+
+
+def pretrain_greedy(X, n_layers, fit_layer, propagate):
+    """Greedy layer-wise pretraining.
+
+    ``fit_layer(k, inputs) -> (layer, curve)`` trains layer k on ``inputs``;
+    ``propagate(k, layer, inputs) -> codes`` gives the deterministic mean codes
+    that become layer k+1's inputs. Returns the layers and their curves.
+    """
+    layers, curves = [], []
+    inputs = X
+    for k in range(n_layers):
+        layer, curve = fit_layer(k, inputs)
+        layers.append(layer)
+        curves.append(curve)
+        if k < n_layers - 1:
+            inputs = propagate(k, layer, inputs)
+    return layers, curves

@@ -1,0 +1,72 @@
+"""Helpers shared by the estimators: parameter checks, rng, chunked inference."""
+
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_random_state, gen_batches
+
+# Rows per chunk in transform-like methods: memory stays bounded by the output
+# plus one chunk of intermediate codes.
+CHUNK_SIZE = 2048
+
+
+def check_hidden_layer_sizes(hidden_layer_sizes):
+    """``hidden_layer_sizes`` as a non-empty tuple of positive ints."""
+    sizes = hidden_layer_sizes
+    if isinstance(sizes, Integral):
+        sizes = (sizes,)
+    sizes = tuple(sizes)
+    if len(sizes) == 0 or not all(
+        isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes
+    ):
+        raise ValueError(
+            "hidden_layer_sizes must be a non-empty tuple of positive integers, "
+            f"one per hidden layer, e.g. (256, 64); got {hidden_layer_sizes!r}."
+        )
+    return tuple(int(s) for s in sizes)
+
+
+def make_rng(random_state):
+    """A ``numpy.random.Generator`` seeded from sklearn's ``random_state``.
+
+    One generator per fit, drawn from ``check_random_state`` so that an int, a
+    RandomState or None behave as everywhere in sklearn; the Generator draws
+    float32 directly, so random numbers come in the working dtype.
+    """
+    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
+    return np.random.default_rng(seed)
+
+
+def resolve_batch_size(batch_size, n_samples, default=128):
+    """The minibatch size: ``default`` for "auto", never more than n_samples."""
+    size = default if batch_size == "auto" else batch_size
+    return max(1, min(size, n_samples))
+
+
+def to_dense(X):
+    """X as a dense array (a minibatch of a CSR matrix)."""
+    return X.toarray() if sp.issparse(X) else X
+
+
+def column_means(X):
+    """Mean of each column of dense or CSR X, as a 1-D float64 array."""
+    return np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
+
+
+def value_range(X):
+    """(min, max) over every entry of dense or CSR X, implicit zeros included."""
+    if sp.issparse(X):
+        values = X.data
+        if X.nnz < X.shape[0] * X.shape[1]:
+            values = np.append(values, 0)
+        return float(values.min()), float(values.max())
+    return float(X.min()), float(X.max())
+
+
+def apply_in_chunks(fn, X, n_outputs, dtype):
+    """``fn`` applied to row chunks of X, written into one preallocated array."""
+    out = np.empty((X.shape[0], n_outputs), dtype=dtype)
+    for rows in gen_batches(X.shape[0], CHUNK_SIZE):
+        out[rows] = fn(X[rows])
+    return out

@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from skdeep._network import Dense, forward, loss_and_gradient, predict_output
+from tests._helpers import assert_gradients_match, numerical_gradient
+
+
+def _shared_weight_net(head, rng):
+    """3 layers; the last reuses the first weight matrix transposed."""
+    params = [
+        rng.normal(size=(5, 4)),
+        rng.normal(size=4),
+        rng.normal(size=(4, 4)) * 0.5,
+        rng.normal(size=4),
+        rng.normal(size=5),
+    ]
+    layers = [
+        Dense(0, 1, "tanh"),
+        Dense(2, 3, "sigmoid"),
+        Dense(0, 4, head, transpose=True),
+    ]
+    return params, layers
+
+
+@pytest.mark.parametrize("head", ["sigmoid", "identity", "softmax"])
+@pytest.mark.parametrize("alpha", [0.0, 0.3])
+def test_gradient_with_shared_weights_and_penalty(head, alpha):
+    rng = np.random.default_rng(0)
+    params, layers = _shared_weight_net(head, rng)
+    X = rng.uniform(size=(6, 5))
+    Y = np.eye(5)[rng.integers(0, 5, 6)] if head == "softmax" else X
+
+    def penalty(A):  # sum of squares of the second hidden layer
+        return float(np.sum(A**2)), 2 * A
+
+    def loss():
+        return loss_and_gradient(
+            params, layers, X, Y, alpha=alpha, penalties={2: penalty}
+        )[0]
+
+    _, grads = loss_and_gradient(
+        params, layers, X, Y, alpha=alpha, penalties={2: penalty}
+    )
+    assert_gradients_match(grads, numerical_gradient(loss, params))
+
+
+def test_forward_accepts_csr_and_matches_dense():
+    rng = np.random.default_rng(1)
+    params, layers = _shared_weight_net("identity", rng)
+    X = rng.uniform(size=(6, 5)) * (rng.uniform(size=(6, 5)) > 0.5)
+    dense = forward(params, layers, X)[-1]
+    sparse = forward(params, layers, sp.csr_matrix(X))[-1]
+    np.testing.assert_allclose(dense, sparse)
+
+
+def test_predict_output_applies_head():
+    rng = np.random.default_rng(2)
+    params, layers = _shared_weight_net("softmax", rng)
+    P = predict_output(params, layers, rng.uniform(size=(3, 5)))
+    np.testing.assert_allclose(P.sum(axis=1), 1)

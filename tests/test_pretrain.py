@@ -1,0 +1,87 @@
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from skdeep._optim import SGD
+from skdeep._pretrain import minibatches, pretrain_greedy, run_epochs
+
+
+def test_minibatches_cover_every_index_once():
+    batches = list(minibatches(10, 3, np.random.default_rng(0)))
+    assert [len(b) for b in batches] == [3, 3, 3, 1]
+    assert sorted(np.concatenate(batches)) == list(range(10))
+
+
+def test_run_epochs_records_sample_weighted_loss_and_trains():
+    X = np.arange(10.0)
+    params = [np.zeros(1)]
+
+    def step(params, batch):  # mean of (p - x)^2 / 2
+        residual = params[0] - X[batch]
+        return float(np.mean(residual**2) / 2), [np.array([residual.mean()])]
+
+    curve = run_epochs(
+        step,
+        params,
+        SGD(params, 0.1, momentum=0.0),
+        n_samples=10,
+        n_epochs=30,
+        batch_size=4,
+        rng=np.random.default_rng(0),
+    )
+    assert len(curve) == 30
+    assert curve[0] == pytest.approx(np.mean(X**2) / 2, rel=0.3)
+    assert curve[-1] < curve[0]
+    assert params[0][0] == pytest.approx(4.5, abs=0.5)
+
+
+def test_diverging_run_restores_finite_weights_and_warns():
+    params = [np.ones(2)]
+
+    def step(params, batch):  # gradient pushes the weights to overflow
+        return float(np.sum(params[0] ** 2)), [-params[0] * 1e200]
+
+    with pytest.warns(ConvergenceWarning, match="diverged in epoch 2"):
+        curve = run_epochs(
+            step,
+            params,
+            SGD(params, 1.0, momentum=0.0),
+            n_samples=4,
+            n_epochs=5,
+            batch_size=4,
+            rng=np.random.default_rng(0),
+        )
+    assert len(curve) == 1
+    assert np.all(np.isfinite(params[0]))
+
+
+def test_run_epochs_verbose_prints_one_line_per_epoch(capsys):
+    params = [np.zeros(1)]
+    run_epochs(
+        lambda p, b: (1.0, [np.zeros(1)]),
+        params,
+        SGD(params, 0.1),
+        n_samples=3,
+        n_epochs=2,
+        batch_size=2,
+        rng=np.random.default_rng(0),
+        label="layer 1/1 ",
+        verbose=1,
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("layer 1/1 epoch 2/2: loss 1.0")
+
+
+def test_pretrain_greedy_feeds_each_layer_the_codes_of_the_one_below():
+    seen = []
+
+    def fit_layer(k, inputs):
+        seen.append(inputs.copy())
+        return k + 10, [float(k)]
+
+    def propagate(k, layer, inputs):
+        return inputs * layer
+
+    layers, curves = pretrain_greedy(np.ones((2, 2)), 3, fit_layer, propagate)
+    assert layers == [10, 11, 12] and curves == [[0.0], [1.0], [2.0]]
+    assert [s[0, 0] for s in seen] == [1, 10, 110]
