@@ -27,8 +27,15 @@ import skdeep
 FAST_PARAMS = {
     "StackedAutoencoderTransformer": [
         dict(hidden_layer_sizes=(8, 4), pretrain_iter=2, max_iter=2),
-        dict(hidden_layer_sizes=(6,), activation="sigmoid", tied_weights=False,
-             corruption=0.3, solver="sgd", pretrain_iter=3, max_iter=0),
+        dict(
+            hidden_layer_sizes=(6,),
+            activation="sigmoid",
+            tied_weights=False,
+            corruption=0.3,
+            solver="sgd",
+            pretrain_iter=3,
+            max_iter=0,
+        ),
     ],
 }
 

@@ -94,16 +94,30 @@ def test_joblib_and_pickle_round_trip(digits, tmp_path):
     loaded = joblib.load(tmp_path / "sae.joblib")
     np.testing.assert_array_equal(loaded.transform(X), sae.transform(X))
     restored = pickle.loads(pickle.dumps(sae))
-    np.testing.assert_array_equal(restored.inverse_transform(sae.transform(X)),
-                                  sae.inverse_transform(sae.transform(X)))
+    np.testing.assert_array_equal(
+        restored.inverse_transform(sae.transform(X)),
+        sae.inverse_transform(sae.transform(X)),
+    )
 
 
 def test_clone_keeps_every_parameter():
     sae = StackedAutoencoderTransformer(
-        (7, 3), activation="tanh", decoder="identity", sparsity_target=0.2,
-        sparsity_weight=0.3, alpha=0.01, corruption=0.1, tied_weights=False,
-        solver="sgd", pretrain_iter=4, max_iter=5, learning_rate_init=0.02,
-        momentum=0.5, batch_size=17, random_state=3, verbose=1,
+        (7, 3),
+        activation="tanh",
+        decoder="identity",
+        sparsity_target=0.2,
+        sparsity_weight=0.3,
+        alpha=0.01,
+        corruption=0.1,
+        tied_weights=False,
+        solver="sgd",
+        pretrain_iter=4,
+        max_iter=5,
+        learning_rate_init=0.02,
+        momentum=0.5,
+        batch_size=17,
+        random_state=3,
+        verbose=1,
     )
     assert clone(sae).get_params() == sae.get_params()
 
@@ -121,8 +135,9 @@ def test_csr_input_gives_the_same_model_as_dense(digits):
     X, _ = digits
     dense = StackedAutoencoderTransformer(**FAST).fit(X)
     sparse = StackedAutoencoderTransformer(**FAST).fit(sp.csr_matrix(X))
-    np.testing.assert_allclose(sparse.transform(sp.csr_matrix(X)), dense.transform(X),
-                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(
+        sparse.transform(sp.csr_matrix(X)), dense.transform(X), rtol=1e-6, atol=1e-8
+    )
 
 
 def test_pandas_output_has_named_columns(digits):
@@ -136,16 +151,25 @@ def test_pandas_output_has_named_columns(digits):
 
 def test_pipeline_grid_search_over_depth_and_sparsity(digits):
     X, y = digits
-    pipe = Pipeline([
-        ("sae", StackedAutoencoderTransformer(pretrain_iter=2, max_iter=1,
-                                              random_state=0)),
-        ("clf", LogisticRegression(max_iter=200)),
-    ])
+    pipe = Pipeline(
+        [
+            (
+                "sae",
+                StackedAutoencoderTransformer(
+                    pretrain_iter=2, max_iter=1, random_state=0
+                ),
+            ),
+            ("clf", LogisticRegression(max_iter=200)),
+        ]
+    )
     grid = GridSearchCV(
         pipe,
-        {"sae__hidden_layer_sizes": [(16,), (16, 8), (16, 8, 8)],
-         "sae__sparsity_target": [0.05, 0.2]},
-        cv=2, n_jobs=2,
+        {
+            "sae__hidden_layer_sizes": [(16,), (16, 8), (16, 8, 8)],
+            "sae__sparsity_target": [0.05, 0.2],
+        },
+        cv=2,
+        n_jobs=2,
     ).fit(X, y)
     assert len(grid.cv_results_["params"]) == 6
     assert grid.best_score_ > 0.5
@@ -158,11 +182,17 @@ def test_sae_features_beat_a_random_stack(digits):
     X_train, X_test, y_train, y_test = X[:300], X[300:], y[:300], y[300:]
 
     def accuracy(pretrain_iter):
-        pipe = Pipeline([
-            ("sae", StackedAutoencoderTransformer((16,), pretrain_iter=pretrain_iter,
-                                                  max_iter=0, random_state=0)),
-            ("clf", LogisticRegression(max_iter=1000)),
-        ])
+        pipe = Pipeline(
+            [
+                (
+                    "sae",
+                    StackedAutoencoderTransformer(
+                        (16,), pretrain_iter=pretrain_iter, max_iter=0, random_state=0
+                    ),
+                ),
+                ("clf", LogisticRegression(max_iter=1000)),
+            ]
+        )
         return pipe.fit(X_train, y_train).score(X_test, y_test)
 
     assert accuracy(30) > accuracy(0) + 0.05
@@ -203,8 +233,13 @@ def test_hidden_layer_sizes_must_be_positive_integers(digits, sizes):
 def test_diverging_run_warns_and_keeps_finite_weights(digits, activation):
     X, _ = digits
     sae = StackedAutoencoderTransformer(
-        (16, 8), activation=activation, solver="sgd", learning_rate_init=1e8,
-        pretrain_iter=5, max_iter=5, random_state=0,
+        (16, 8),
+        activation=activation,
+        solver="sgd",
+        learning_rate_init=1e8,
+        pretrain_iter=5,
+        max_iter=5,
+        random_state=0,
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
