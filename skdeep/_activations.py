@@ -88,7 +88,19 @@ Head = namedtuple("Head", ["output", "loss"])
 
 def _binary_cross_entropy(Y, Z):
     """sum_ij softplus(z_ij) - y_ij z_ij, the cross-entropy of sigma(Z) vs Y."""
-    return float(np.sum(np.logaddexp(0, Z) - Y * Z))
+    # softplus(z) = max(z, 0) + log1p(exp(-|z|)): stable for any z, and several
+    # times faster than np.logaddexp in float32.
+    T = np.abs(Z)
+    np.negative(T, out=T)
+    np.exp(T, out=T)
+    np.log1p(T, out=T)
+    positive_part = np.maximum(Z, 0).sum(dtype=np.float64)
+    return float(T.sum(dtype=np.float64) + positive_part - _dot(Y, Z))
+
+
+def _dot(A, B):
+    """sum_ij a_ij b_ij without a temporary (BLAS dot of the flattened arrays)."""
+    return float(np.dot(A.ravel(), B.ravel()))
 
 
 def _half_squared_error(Y, Z):
@@ -106,7 +118,7 @@ def _softmax(Z):
 
 def _categorical_cross_entropy(Y, Z):
     """sum_i logsumexp(z_i) - sum_ij y_ij z_ij, the log-loss of softmax(Z) vs Y."""
-    return float(np.sum(logsumexp(Z, axis=1)) - np.sum(Y * Z))
+    return float(np.sum(logsumexp(Z, axis=1)) - _dot(Y, Z))
 
 
 # An output head pairs an output function with its canonical loss, computed

@@ -63,22 +63,32 @@ def backward(params, layers, acts, delta, hidden_grads=None):
     dL/dA added to the activation ``acts[i]`` (a penalty on a hidden layer).
     """
     hidden_grads = hidden_grads or {}
-    grads = [np.zeros_like(p) for p in params]
+    grads = [None] * len(params)
     for i in range(len(layers) - 1, -1, -1):
         layer = layers[i]
-        grad_W = safe_sparse_dot(acts[i].T, delta, dense_output=True)
-        if layer.transpose:
-            grads[layer.weight] += grad_W.T
+        if layer.transpose:  # the gradient of W itself, not of W^T: no copy
+            grad_W = safe_sparse_dot(delta.T, acts[i], dense_output=True)
         else:
-            grads[layer.weight] += grad_W
-        grads[layer.bias] += delta.sum(axis=0)
+            grad_W = safe_sparse_dot(acts[i].T, delta, dense_output=True)
+        _accumulate(grads, layer.weight, grad_W)
+        _accumulate(grads, layer.bias, delta.sum(axis=0))
         if i == 0:
             break
         grad_A = delta @ layer_weight(params, layer).T
         if i in hidden_grads:
             grad_A += hidden_grads[i]
         delta = DERIVATIVES[layers[i - 1].activation](acts[i], grad_A)
-    return grads
+    return [
+        np.zeros_like(p) if g is None else g for p, g in zip(params, grads, strict=True)
+    ]
+
+
+def _accumulate(grads, index, value):
+    """grads[index] += value, storing the first value without a copy."""
+    if grads[index] is None:
+        grads[index] = value
+    else:
+        grads[index] += value
 
 
 def weight_indices(layers):
@@ -105,9 +115,11 @@ def loss_and_gradient(params, layers, X, Y, *, alpha=0.0, penalties=None):
         penalty_loss, hidden_grads[index] = penalty(acts[index])
         loss += penalty_loss
     grads = backward(params, layers, acts, delta, hidden_grads)
-    for k in weight_indices(layers):
-        loss += 0.5 * alpha * float(np.sum(params[k] ** 2))
-        grads[k] += alpha * params[k]
+    if alpha > 0:
+        for k in weight_indices(layers):
+            W = params[k]
+            loss += 0.5 * alpha * float(np.dot(W.ravel(), W.ravel()))
+            grads[k] += alpha * W
     return loss, grads
 
 
