@@ -24,6 +24,7 @@ def _all_finite(params):
     return all(np.isfinite(p).all() for p in params)
 
 
+@np.errstate(over="ignore", invalid="ignore", divide="ignore")
 def run_epochs(
     step,
     params,
@@ -45,23 +46,6 @@ def run_epochs(
     gets NaN weights. Overflow on the way there is expected, so numpy's
     floating-point warnings are silenced in favour of that one warning.
     """
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return _epochs(
-            step,
-            params,
-            optimizer,
-            n_samples,
-            n_epochs,
-            batch_size,
-            rng,
-            label,
-            verbose,
-        )
-
-
-def _epochs(
-    step, params, optimizer, n_samples, n_epochs, batch_size, rng, label, verbose
-):
     curve = []
     for epoch in range(n_epochs):
         start = time.perf_counter()

@@ -398,12 +398,15 @@ class StackedAutoencoderTransformer(
         codes : ndarray of shape (n_samples, hidden_layer_sizes[-1])
             The codes, in the dtype of the fitted weights.
         """
-        check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
-        )
+        X = self._validate_fitted_input(X)
         dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
         return apply_in_chunks(self._encode_stack, X, self._n_features_out, dtype)
+
+    def _validate_fitted_input(self, X):
+        check_is_fitted(self)
+        return validate_data(
+            self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
+        )
 
     def inverse_transform(self, X):
         """Decode top-layer codes down the stack to the input space.
@@ -447,10 +450,7 @@ class StackedAutoencoderTransformer(
         score : float
             Minus the mean squared reconstruction error.
         """
-        check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
-        )
+        X = self._validate_fitted_input(X)
 
         def squared_errors(X_chunk):
             X_chunk = to_dense(X_chunk)
