@@ -83,19 +83,44 @@ ACTIVITIES = {
 }
 
 
+# Keeps rho_hat away from 0 and 1, where KL and its gradient blow up.
+_ACTIVITY_EPS = 1e-6
+
+
+def kl_sparsity(H, activation, target, weight):
+    """beta * sum_j KL(rho || rho_hat_j) and its gradient with respect to H.
+
+    rho_hat_j = mean_i a(h_ij), with a the unit's activity (see
+    ``ACTIVITIES``): the activation itself for sigmoid units, (h + 1) / 2 for
+    tanh and 1 - exp(-h) for relu.
+    """
+    activity, d_activity = ACTIVITIES[activation](H)
+    rho_hat = np.clip(activity.mean(axis=0), _ACTIVITY_EPS, 1 - _ACTIVITY_EPS)
+    rho = target
+    kl = rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+    d_rho_hat = weight * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))
+    grad_H = d_activity * (d_rho_hat / H.shape[0]).astype(H.dtype)
+    return weight * float(np.sum(kl)), grad_H
+
+
 Head = namedtuple("Head", ["output", "loss"])
 
 
-def _binary_cross_entropy(Y, Z):
-    """sum_ij softplus(z_ij) - y_ij z_ij, the cross-entropy of sigma(Z) vs Y."""
-    # softplus(z) = max(z, 0) + log1p(exp(-|z|)): stable for any z, and several
-    # times faster than np.logaddexp in float32.
+def softplus(Z):
+    """log(1 + exp(z)) elementwise, as a new array in Z's dtype."""
+    # max(z, 0) + log1p(exp(-|z|)): stable for any z, and several times
+    # faster than np.logaddexp in float32.
     T = np.abs(Z)
     np.negative(T, out=T)
     np.exp(T, out=T)
     np.log1p(T, out=T)
-    positive_part = np.maximum(Z, 0).sum(dtype=np.float64)
-    return float(T.sum(dtype=np.float64) + positive_part - _dot(Y, Z))
+    T += np.maximum(Z, 0)
+    return T
+
+
+def _binary_cross_entropy(Y, Z):
+    """sum_ij softplus(z_ij) - y_ij z_ij, the cross-entropy of sigma(Z) vs Y."""
+    return float(softplus(Z).sum(dtype=np.float64) - _dot(Y, Z))
 
 
 def _dot(A, B):

@@ -16,31 +16,29 @@ over the minibatch, and KL(p || q) = p log(p/q) + (1-p) log((1-p)/(1-q)).
 
 import numpy as np
 
-from skdeep._activations import ACTIVATIONS, ACTIVITIES, HEADS
-from skdeep._network import Dense, affine, loss_and_gradient
-
-# Keeps rho_hat away from 0 and 1, where KL and its gradient blow up.
-_ACTIVITY_EPS = 1e-6
+from skdeep._activations import ACTIVATIONS, HEADS, kl_sparsity
+from skdeep._network import (
+    Dense,
+    affine,
+    init_visible_bias,
+    init_weights,
+    loss_and_gradient,
+)
 
 
 def init_layer(n_visible, n_hidden, *, tied, decoder, visible_mean, rng, dtype):
     """Parameters ``[W, b_hid, b_vis]`` (+ ``W_dec`` when untied).
 
-    W is Glorot-uniform, b_hid zero, and b_vis starts at the data mean seen
-    through the decoder's inverse (the logit of the mean for a sigmoid
-    decoder), so the first updates go to the weights rather than the biases.
+    W (and W_dec) Glorot-uniform, b_hid zero, b_vis from the data mean (see
+    ``init_visible_bias``).
     """
-    bound = np.sqrt(6.0 / (n_visible + n_hidden))
-    W = rng.uniform(-bound, bound, (n_visible, n_hidden)).astype(dtype)
-    b_hid = np.zeros(n_hidden, dtype=dtype)
-    mean = np.asarray(visible_mean, dtype=np.float64)
-    if decoder == "sigmoid":
-        mean = np.clip(mean, 1e-3, 1 - 1e-3)
-        mean = np.log(mean / (1 - mean))
-    params = [W, b_hid, mean.astype(dtype)]
+    params = [
+        init_weights(n_visible, n_hidden, rng, dtype),
+        np.zeros(n_hidden, dtype=dtype),
+        init_visible_bias(visible_mean, decoder, dtype),
+    ]
     if not tied:
-        W_dec = rng.uniform(-bound, bound, (n_hidden, n_visible)).astype(dtype)
-        params.append(W_dec)
+        params.append(init_weights(n_hidden, n_visible, rng, dtype))
     return params
 
 
@@ -60,22 +58,6 @@ def encode(X, W, b_hid, activation):
 def decode(H, W_dec, b_vis, decoder):
     """r = g(h W_dec + b_vis), W_dec of shape (n_hidden, n_visible)."""
     return HEADS[decoder].output(affine(H, W_dec, b_vis))
-
-
-def kl_sparsity(H, activation, target, weight):
-    """beta * sum_j KL(rho || rho_hat_j) and its gradient with respect to H.
-
-    rho_hat_j = mean_i a(h_ij), with a the unit's activity (see
-    ``ACTIVITIES``): the activation itself for sigmoid units, (h + 1) / 2 for
-    tanh and 1 - exp(-h) for relu.
-    """
-    activity, d_activity = ACTIVITIES[activation](H)
-    rho_hat = np.clip(activity.mean(axis=0), _ACTIVITY_EPS, 1 - _ACTIVITY_EPS)
-    rho = target
-    kl = rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
-    d_rho_hat = weight * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))
-    grad_H = d_activity * (d_rho_hat / H.shape[0]).astype(H.dtype)
-    return weight * float(np.sum(kl)), grad_H
 
 
 def corrupt(X, fraction, rng):

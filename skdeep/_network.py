@@ -32,6 +32,25 @@ class Dense:
     transpose: bool = False
 
 
+def init_weights(n_in, n_out, rng, dtype):
+    """Glorot-uniform weights: U(-b, b), b = sqrt(6 / (n_in + n_out))."""
+    bound = np.sqrt(6.0 / (n_in + n_out))
+    return rng.uniform(-bound, bound, (n_in, n_out)).astype(dtype)
+
+
+def init_visible_bias(visible_mean, output, dtype):
+    """Bias whose output matches the data mean: logit(mean) for a sigmoid output.
+
+    Starting the reconstruction at the data mean lets the first updates go to
+    the weights (Hinton's practical guide, section 8).
+    """
+    mean = np.asarray(visible_mean, dtype=np.float64)
+    if output == "sigmoid":
+        mean = np.clip(mean, 1e-3, 1 - 1e-3)
+        mean = np.log(mean / (1 - mean))
+    return mean.astype(dtype)
+
+
 def layer_weight(params, layer):
     """W of ``layer``, transposed when the layer shares a matrix."""
     W = params[layer.weight]

@@ -8,9 +8,12 @@ two callables, so autoencoders and RBMs share it.
 
 import time
 import warnings
+from collections import namedtuple
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
+
+History = namedtuple("History", ["loss", "monitor"])
 
 
 def minibatches(n_samples, batch_size, rng):
@@ -36,17 +39,20 @@ def run_epochs(
     rng,
     label="",
     verbose=0,
+    monitor=None,
 ):
-    """Train ``params`` in place for ``n_epochs``; return the loss per epoch.
+    """Train ``params`` in place for ``n_epochs``; return a :class:`History`.
 
     The loss of an epoch is the sample-weighted mean of the minibatch losses.
+    ``monitor(params) -> float``, when given, is recorded after every epoch
+    (a pseudo-likelihood, say) in ``History.monitor``.
     When a loss or a parameter stops being finite (a learning rate too large),
     the parameters are restored to their values at the start of that epoch,
     a ``ConvergenceWarning`` is raised and training stops: the caller never
     gets NaN weights. Overflow on the way there is expected, so numpy's
     floating-point warnings are silenced in favour of that one warning.
     """
-    curve = []
+    history = History([], [])
     for epoch in range(n_epochs):
         start = time.perf_counter()
         snapshot = [p.copy() for p in params]
@@ -63,14 +69,18 @@ def run_epochs(
                 p[...] = saved
             _warn_diverged(label, epoch)
             break
-        curve.append(epoch_loss)
+        history.loss.append(epoch_loss)
+        extra = ""
+        if monitor is not None:
+            history.monitor.append(monitor(params))
+            extra = f", monitor {history.monitor[-1]:.6f}"
         if verbose:
             elapsed = time.perf_counter() - start
             print(
-                f"{label}epoch {epoch + 1}/{n_epochs}: loss {epoch_loss:.6f}, "
-                f"{elapsed:.3f} s"
+                f"{label}epoch {epoch + 1}/{n_epochs}: loss {epoch_loss:.6f}"
+                f"{extra}, {elapsed:.3f} s"
             )
-    return curve
+    return history
 
 
 def _warn_diverged(label, epoch):

@@ -317,7 +317,7 @@ class StackedAutoencoderTransformer(
                 X_input=corrupt(X_batch, self.corruption, rng),
             )
 
-        curve = run_epochs(
+        history = run_epochs(
             step,
             params,
             self._optimizer(params),
@@ -328,7 +328,7 @@ class StackedAutoencoderTransformer(
             label=f"layer {k + 1}/{len(sizes)} ",
             verbose=self.verbose,
         )
-        return params, curve
+        return params, history.loss
 
     def _fine_tune(self, X, stack, decoders, batch_size, rng):
         if self.max_iter == 0:
@@ -340,7 +340,7 @@ class StackedAutoencoderTransformer(
             X_input = corrupt(X_batch, self.corruption, rng)
             return loss_and_gradient(params, layers, X_input, X_batch, alpha=self.alpha)
 
-        return run_epochs(
+        history = run_epochs(
             step,
             params,
             self._optimizer(params),
@@ -351,6 +351,7 @@ class StackedAutoencoderTransformer(
             label="fine-tuning ",
             verbose=self.verbose,
         )
+        return history.loss
 
     def _optimizer(self, params):
         return make_optimizer(

@@ -1,12 +1,12 @@
 import numpy as np
 import pytest
 
+from skdeep._activations import kl_sparsity
 from skdeep._autoencoder import (
     corrupt,
     decode,
     encode,
     init_layer,
-    kl_sparsity,
     layer_loss_and_gradient,
     unroll,
 )

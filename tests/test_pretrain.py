@@ -29,7 +29,8 @@ def test_run_epochs_records_sample_weighted_loss_and_trains():
         batch_size=4,
         rng=np.random.default_rng(0),
     )
-    assert len(curve) == 30
+    assert len(curve.loss) == 30 and curve.monitor == []
+    curve = curve.loss
     assert curve[0] == pytest.approx(np.mean(X**2) / 2, rel=0.3)
     assert curve[-1] < curve[0]
     assert params[0][0] == pytest.approx(4.5, abs=0.5)
@@ -51,7 +52,7 @@ def test_diverging_run_restores_finite_weights_and_warns():
             batch_size=4,
             rng=np.random.default_rng(0),
         )
-    assert len(curve) == 1
+    assert len(curve.loss) == 1
     assert np.all(np.isfinite(params[0]))
 
 
@@ -85,3 +86,22 @@ def test_pretrain_greedy_feeds_each_layer_the_codes_of_the_one_below():
     layers, curves = pretrain_greedy(np.ones((2, 2)), 3, fit_layer, propagate)
     assert layers == [10, 11, 12] and curves == [[0.0], [1.0], [2.0]]
     assert [s[0, 0] for s in seen] == [1, 10, 110]
+
+
+def test_run_epochs_records_the_monitor_after_every_epoch():
+    params = [np.zeros(1)]
+
+    def step(params, batch):
+        return 1.0, [np.ones(1)]
+
+    history = run_epochs(
+        step,
+        params,
+        SGD(params, 0.5, momentum=0.0),
+        n_samples=2,
+        n_epochs=3,
+        batch_size=2,
+        rng=np.random.default_rng(0),
+        monitor=lambda params: float(params[0][0]),
+    )
+    assert history.monitor == [-0.5, -1.0, -1.5]
