@@ -1,0 +1,160 @@
+"""Restricted Boltzmann machine math: conditionals, sampling, free energy, CD.
+
+An RBM has visible units v (n_visible), binary hidden units h (n_hidden),
+weights W (n_visible, n_hidden), hidden biases c and visible biases b. Its
+energy is
+
+    Bernoulli visibles:  E(v, h) = -v.b - h.c - v W h
+    Gaussian visibles:   E(v, h) = ||v - b||^2 / 2 - h.c - v W h   (unit variance)
+
+so that p(h_j = 1 | v) = sigma(c_j + v W_j) for both, p(v_i = 1 | h) =
+sigma(b_i + W_i h) for Bernoulli visibles and p(v_i | h) = N(b_i + W_i h, 1)
+for Gaussian ones. Gaussian visibles assume standardized inputs (unit
+variance); the estimators standardize internally.
+
+Parameters travel as a list ``[W, b_hid, b_vis]``; ``rng`` is a
+``numpy.random.Generator``. Every function keeps the dtype of its inputs.
+"""
+
+import numpy as np
+
+from skdeep._activations import HEADS, kl_sparsity, softplus
+from skdeep._network import affine
+
+# The output function of p(v | h) for each visible type.
+VISIBLE_OUTPUT = {"bernoulli": "sigmoid", "gaussian": "identity"}
+
+
+def mean_hiddens(V, W, b_hid):
+    """p(h = 1 | v) = sigma(v W + c), for dense or CSR V."""
+    return HEADS["sigmoid"].output(affine(V, W, b_hid))
+
+
+def sample_hiddens(V, W, b_hid, rng):
+    """A binary sample of h given v."""
+    return sample_bernoulli(mean_hiddens(V, W, b_hid), rng)
+
+
+def mean_visibles(H, W, b_vis, visible_units):
+    """E[v | h]: sigma(h W^T + b) (Bernoulli) or h W^T + b (Gaussian)."""
+    return HEADS[VISIBLE_OUTPUT[visible_units]].output(affine(H, W.T, b_vis))
+
+
+def sample_visibles(H, W, b_vis, visible_units, rng):
+    """A sample of v given h: Bernoulli draws, or the mean plus N(0, 1) noise."""
+    return _sample_around(mean_visibles(H, W, b_vis, visible_units), visible_units, rng)
+
+
+def _sample_around(mean, visible_units, rng):
+    """A visible sample with the given conditional mean (a new array)."""
+    if visible_units == "bernoulli":
+        return sample_bernoulli(mean, rng)
+    return mean + rng.standard_normal(mean.shape, dtype=mean.dtype)
+
+
+def sample_bernoulli(P, rng):
+    """1 with probability P, else 0, in P's dtype."""
+    return (rng.random(P.shape, dtype=P.dtype) < P).astype(P.dtype)
+
+
+def free_energy(V, W, b_hid, b_vis, visible_units):
+    """F(v) = -log sum_h exp(-E(v, h)), one value per row of V.
+
+    Bernoulli: -v.b - sum_j softplus(c_j + v W_j);
+    Gaussian:  ||v - b||^2 / 2 - sum_j softplus(c_j + v W_j).
+    """
+    hidden_term = softplus(affine(V, W, b_hid)).sum(axis=1)
+    if visible_units == "bernoulli":
+        return -np.asarray(V @ b_vis).ravel() - hidden_term
+    return 0.5 * np.sum((V - b_vis) ** 2, axis=1) - hidden_term
+
+
+def pseudo_log_likelihood(V, W, b_hid, b_vis):
+    """sum_i log p(v_i | v_-i) per row, for Bernoulli visibles (exact).
+
+    log p(v_i | v_-i) = -softplus(F(v) - F(v with v_i -> 1 - v_i)); flipping
+    v_i changes the hidden input by (1 - 2 v_i) W_i, so no product is redone.
+    """
+    Z = affine(V, W, b_hid)
+    base = softplus(Z).sum(axis=1)
+    flip = 1 - 2 * V
+    total = np.zeros(V.shape[0], dtype=np.float64)
+    for i in range(V.shape[1]):
+        flipped = softplus(Z + flip[:, i : i + 1] * W[i]).sum(axis=1)
+        # F(v) - F(v') = (v'_i - v_i) b_i + S(v') - S(v), S = sum softplus
+        total -= softplus(flip[:, i] * b_vis[i] + flipped - base)
+    return total
+
+
+def gibbs_chain(H_mean, W, b_hid, b_vis, visible_units, n_steps, rng):
+    """Run ``n_steps`` (>= 1) of h -> v -> h Gibbs sampling.
+
+    The chain starts by sampling h from ``H_mean`` = p(h = 1 | v) of its
+    starting visibles. Returns the last visible sample, p(h = 1 | v) at that
+    sample (the Rao-Blackwellized negative statistics, and where a persistent
+    chain resumes), and E[v | h] of the first step (the first reconstruction).
+    """
+    first_mean = None
+    for _ in range(n_steps):
+        H = sample_bernoulli(H_mean, rng)
+        mean = mean_visibles(H, W, b_vis, visible_units)
+        first_mean = mean if first_mean is None else first_mean
+        V = _sample_around(mean, visible_units, rng)
+        H_mean = mean_hiddens(V, W, b_hid)
+    return V, H_mean, first_mean
+
+
+def cd_gradient(
+    V0,
+    params,
+    *,
+    visible_units,
+    n_gibbs_steps,
+    rng,
+    chain=None,
+    sparsity_target=0.1,
+    sparsity_weight=0.0,
+    alpha=0.0,
+):
+    """CD-k (or PCD-k) estimate of the gradient of the mean negative log-likelihood.
+
+    -d log p / dW ~ -(<v h>_data - <v h>_model), likewise for the biases, where
+    the model statistics come from a k-step Gibbs chain started at the data
+    (CD-k) or where a persistent chain stopped (PCD; ``chain`` holds its last
+    hidden probabilities).
+    A sparsity penalty beta * sum_j KL(rho || mean_i p(h_j | v_i)) and L2
+    decay (alpha / 2) ||W||^2 are added to the objective.
+
+    Returns ``(grads, reconstruction_error, chain_end)``: the gradients in the
+    order of ``params`` (descent direction), the squared error per row
+    between V0 and its reconstruction E[v | h ~ p(h | v0)] (summed over
+    features, averaged over rows), and the chain's last hidden probabilities
+    (to pass back as ``chain`` for PCD).
+    """
+    W, b_hid, b_vis = params
+    H0 = mean_hiddens(V0, W, b_hid)
+    V_neg, H_neg, reconstruction = gibbs_chain(
+        H0 if chain is None else chain,
+        W,
+        b_hid,
+        b_vis,
+        visible_units,
+        n_gibbs_steps,
+        rng,
+    )
+    if chain is not None:  # a persistent chain does not start at the data
+        H_sample = sample_bernoulli(H0, rng)
+        reconstruction = mean_visibles(H_sample, W, b_vis, visible_units)
+    n, m = V0.shape[0], V_neg.shape[0]
+    # positive phase (and the sparsity term, which also multiplies V0^T) in one
+    # product: d/dW = V0^T (dZ_sparsity - H0 / n) + V_neg^T H_neg / m
+    positive = H0 / -n
+    if sparsity_weight > 0:
+        _, grad_H = kl_sparsity(H0, "sigmoid", sparsity_target, sparsity_weight)
+        positive += grad_H * H0 * (1 - H0)
+    grad_W = V0.T @ positive + V_neg.T @ (H_neg / m)
+    grad_W += alpha * W
+    grad_b_hid = positive.sum(axis=0) + H_neg.mean(axis=0)
+    grad_b_vis = V_neg.mean(axis=0) - np.asarray(V0.mean(axis=0)).ravel()
+    error = float(np.sum((V0 - reconstruction) ** 2)) / n
+    return [grad_W, grad_b_hid, grad_b_vis.astype(W.dtype)], error, H_neg
