@@ -64,36 +64,50 @@ def affine(A, W, b):
     return Z
 
 
-def forward(params, layers, X):
-    """All activations: ``[X, A_1, ..., A_{L-1}, Z_L]``, Z_L the output logits."""
+def _masked(acts, masks, i):
+    """The input that layer i sees: ``acts[i]``, times its dropout mask if any."""
+    return acts[i] * masks[i] if masks and i in masks else acts[i]
+
+
+def forward(params, layers, X, masks=None):
+    """All activations: ``[X, A_1, ..., A_{L-1}, Z_L]``, Z_L the output logits.
+
+    ``masks[i]`` (dropout) multiplies the input of layer i; the activations
+    are stored unmasked, which keeps their derivatives exact.
+    """
     acts = [X]
     for i, layer in enumerate(layers):
-        Z = affine(acts[-1], layer_weight(params, layer), params[layer.bias])
+        A = _masked(acts, masks, i)
+        Z = affine(A, layer_weight(params, layer), params[layer.bias])
         if i < len(layers) - 1:
             Z = ACTIVATIONS[layer.activation](Z)
         acts.append(Z)
     return acts
 
 
-def backward(params, layers, acts, delta, hidden_grads=None):
+def backward(params, layers, acts, delta, hidden_grads=None, masks=None):
     """Gradients of the loss for every parameter array.
 
     ``delta`` is dL/dZ of the output layer; ``hidden_grads[i]`` is an extra
-    dL/dA added to the activation ``acts[i]`` (a penalty on a hidden layer).
+    dL/dA added to the activation ``acts[i]`` (a penalty on a hidden layer);
+    ``masks`` are the dropout masks of the forward pass.
     """
     hidden_grads = hidden_grads or {}
     grads = [None] * len(params)
     for i in range(len(layers) - 1, -1, -1):
         layer = layers[i]
+        A = _masked(acts, masks, i)
         if layer.transpose:  # the gradient of W itself, not of W^T: no copy
-            grad_W = safe_sparse_dot(delta.T, acts[i], dense_output=True)
+            grad_W = safe_sparse_dot(delta.T, A, dense_output=True)
         else:
-            grad_W = safe_sparse_dot(acts[i].T, delta, dense_output=True)
+            grad_W = safe_sparse_dot(A.T, delta, dense_output=True)
         _accumulate(grads, layer.weight, grad_W)
         _accumulate(grads, layer.bias, delta.sum(axis=0))
         if i == 0:
             break
         grad_A = delta @ layer_weight(params, layer).T
+        if masks and i in masks:
+            grad_A *= masks[i]
         if i in hidden_grads:
             grad_A += hidden_grads[i]
         delta = DERIVATIVES[layers[i - 1].activation](acts[i], grad_A)
@@ -115,14 +129,15 @@ def weight_indices(layers):
     return sorted({layer.weight for layer in layers})
 
 
-def loss_and_gradient(params, layers, X, Y, *, alpha=0.0, penalties=None):
+def loss_and_gradient(params, layers, X, Y, *, alpha=0.0, penalties=None, masks=None):
     """Mean loss per sample and its gradient for every parameter array.
 
     L = (1/n) sum_i loss(y_i, f(x_i)) + sum penalties + (alpha/2) sum ||W||^2.
-    ``penalties`` maps an activation index to ``fn(A) -> (loss, dL/dA)``.
+    ``penalties`` maps an activation index to ``fn(A) -> (loss, dL/dA)``;
+    ``masks`` maps an activation index to a dropout mask.
     """
     n_samples = X.shape[0]
-    acts = forward(params, layers, X)
+    acts = forward(params, layers, X, masks)
     head = HEADS[layers[-1].activation]
     logits = acts[-1]
     loss = head.loss(Y, logits) / n_samples
@@ -133,13 +148,25 @@ def loss_and_gradient(params, layers, X, Y, *, alpha=0.0, penalties=None):
     for index, penalty in (penalties or {}).items():
         penalty_loss, hidden_grads[index] = penalty(acts[index])
         loss += penalty_loss
-    grads = backward(params, layers, acts, delta, hidden_grads)
+    grads = backward(params, layers, acts, delta, hidden_grads, masks)
     if alpha > 0:
         for k in weight_indices(layers):
             W = params[k]
             loss += 0.5 * alpha * float(np.dot(W.ravel(), W.ravel()))
             grads[k] += alpha * W
     return loss, grads
+
+
+def dropout_masks(acts_shapes, rate, rng, dtype):
+    """Inverted-dropout masks: 0 with probability ``rate``, else 1 / (1 - rate).
+
+    ``acts_shapes`` maps an activation index to its shape.
+    """
+    keep = 1.0 - rate
+    return {
+        i: (rng.random(shape, dtype=dtype) < keep) / np.asarray(keep, dtype=dtype)
+        for i, shape in acts_shapes.items()
+    }
 
 
 def predict_output(params, layers, X):

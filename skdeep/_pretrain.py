@@ -15,6 +15,9 @@ from sklearn.exceptions import ConvergenceWarning
 
 History = namedtuple("History", ["loss", "monitor"])
 
+# A minibatch loss this many times the first one means the run diverged.
+DIVERGENCE_FACTOR = 1e6
+
 
 def minibatches(n_samples, batch_size, rng):
     """Shuffled index arrays covering ``range(n_samples)`` once."""
@@ -40,19 +43,26 @@ def run_epochs(
     label="",
     verbose=0,
     monitor=None,
+    first_epoch=0,
+    names=("loss", "monitor"),
 ):
     """Train ``params`` in place for ``n_epochs``; return a :class:`History`.
 
     The loss of an epoch is the sample-weighted mean of the minibatch losses.
     ``monitor(params) -> float``, when given, is recorded after every epoch
-    (a pseudo-likelihood, say) in ``History.monitor``.
-    When a loss or a parameter stops being finite (a learning rate too large),
-    the parameters are restored to their values at the start of that epoch,
+    (a pseudo-likelihood, say) in ``History.monitor``. ``first_epoch`` only
+    shifts the epoch numbers in messages; ``names`` labels the loss and the
+    monitored value in verbose lines.
+    When a loss or a parameter stops being finite, or a minibatch loss exceeds
+    ``DIVERGENCE_FACTOR`` times the first one (a learning rate too large: the
+    weights explode long before they overflow), the parameters are restored
+    to their values at the start of that epoch,
     a ``ConvergenceWarning`` is raised and training stops: the caller never
     gets NaN weights. Overflow on the way there is expected, so numpy's
     floating-point warnings are silenced in favour of that one warning.
     """
     history = History([], [])
+    limit = None
     for epoch in range(n_epochs):
         start = time.perf_counter()
         snapshot = [p.copy() for p in params]
@@ -60,24 +70,28 @@ def run_epochs(
         for batch in minibatches(n_samples, batch_size, rng):
             loss, grads = step(params, batch)
             total += loss * len(batch)
-            if not np.isfinite(loss):
+            if limit is None:
+                limit = DIVERGENCE_FACTOR * max(abs(loss), 1.0)
+            if not abs(loss) < limit:  # also catches NaN
+                total = np.inf
                 break
             optimizer.update(params, grads)
         epoch_loss = total / n_samples
         if not (np.isfinite(epoch_loss) and _all_finite(params)):
             for p, saved in zip(params, snapshot, strict=True):
                 p[...] = saved
-            _warn_diverged(label, epoch)
+            _warn_diverged(label, first_epoch + epoch)
             break
         history.loss.append(epoch_loss)
         extra = ""
         if monitor is not None:
             history.monitor.append(monitor(params))
-            extra = f", monitor {history.monitor[-1]:.6f}"
+            extra = f", {names[1]} {history.monitor[-1]:.6f}"
         if verbose:
             elapsed = time.perf_counter() - start
             print(
-                f"{label}epoch {epoch + 1}/{n_epochs}: loss {epoch_loss:.6f}"
+                f"{label}epoch {first_epoch + epoch + 1}/{first_epoch + n_epochs}: "
+                f"{names[0]} {epoch_loss:.6f}"
                 f"{extra}, {elapsed:.3f} s"
             )
     return history
@@ -85,9 +99,9 @@ def run_epochs(
 
 def _warn_diverged(label, epoch):
     warnings.warn(
-        f"{label}training diverged in epoch {epoch + 1} (the loss or the weights "
-        "became infinite or NaN); the weights from before that epoch are kept and "
-        "training stopped. Lower the learning rate.",
+        f"{label}training diverged in epoch {epoch + 1} (the loss exploded or the "
+        "weights became infinite or NaN); the weights from before that epoch are "
+        "kept and training stopped. Lower the learning rate.",
         ConvergenceWarning,
         stacklevel=4,
     )

@@ -25,6 +25,35 @@ import skdeep
 # Small, quick settings per estimator; an estimator missing here is still
 # checked at its defaults.
 FAST_PARAMS = {
+    "DBNTransformer": [
+        dict(hidden_layer_sizes=(8, 4), pretrain_iter=2),
+        dict(
+            hidden_layer_sizes=(6,),
+            visible_units="gaussian",
+            persistent=True,
+            n_gibbs_steps=2,
+            sparsity_weight=0.1,
+            pretrain_learning_rate=0.01,
+            pretrain_iter=3,
+        ),
+    ],
+    "DBNClassifier": [
+        dict(
+            hidden_layer_sizes=(8,),
+            pretrain_iter=2,
+            max_iter=50,
+            learning_rate_init=0.01,
+        ),
+        dict(
+            hidden_layer_sizes=(16,),
+            fine_tuning="none",
+            pretrain_iter=5,
+            max_iter=100,
+            learning_rate_init=0.01,
+            early_stopping=True,
+            dropout=0.2,
+        ),
+    ],
     "StackedAutoencoderTransformer": [
         dict(hidden_layer_sizes=(8, 4), pretrain_iter=2, max_iter=2),
         dict(
@@ -60,7 +89,7 @@ def _id(estimator):
 
 def test_every_public_estimator_is_discovered():
     names = {cls.__name__ for cls in public_estimators()}
-    assert "StackedAutoencoderTransformer" in names
+    assert {"StackedAutoencoderTransformer", "DBNTransformer", "DBNClassifier"} <= names
     assert names >= set(FAST_PARAMS)
 
 

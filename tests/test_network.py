@@ -2,7 +2,13 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from skdeep._network import Dense, forward, loss_and_gradient, predict_output
+from skdeep._network import (
+    Dense,
+    dropout_masks,
+    forward,
+    loss_and_gradient,
+    predict_output,
+)
 from tests._helpers import assert_gradients_match, numerical_gradient
 
 
@@ -59,3 +65,20 @@ def test_predict_output_applies_head():
     params, layers = _shared_weight_net("softmax", rng)
     P = predict_output(params, layers, rng.uniform(size=(3, 5)))
     np.testing.assert_allclose(P.sum(axis=1), 1)
+
+
+def test_gradient_with_dropout_masks_matches_finite_differences():
+    rng = np.random.default_rng(3)
+    params, layers = _shared_weight_net("softmax", rng)
+    X = rng.uniform(size=(6, 5))
+    Y = np.eye(5)[rng.integers(0, 5, 6)]
+    masks = dropout_masks({1: (6, 4), 2: (6, 4)}, 0.5, rng, np.float64)
+    assert set(np.unique(masks[1])) <= {0.0, 2.0}
+
+    def loss():
+        return loss_and_gradient(params, layers, X, Y, masks=masks)[0]
+
+    _, grads = loss_and_gradient(params, layers, X, Y, masks=masks)
+    assert_gradients_match(grads, numerical_gradient(loss, params))
+    unmasked, _ = loss_and_gradient(params, layers, X, Y)
+    assert loss() != pytest.approx(unmasked)

@@ -1,0 +1,240 @@
+"""DBNTransformer: a deep belief network of greedily stacked RBMs."""
+
+import numpy as np
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from skdeep._dbn_base import BaseDBN, _document
+from skdeep._rbm import free_energy, gibbs_chain, mean_hiddens, sample_visibles
+from skdeep._utils import apply_in_chunks, make_rng
+
+
+@_document
+class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN):
+    """Deep belief network: RBMs stacked greedily, trained by CD-k or PCD.
+
+    Each restricted Boltzmann machine learns, without labels, a model of the
+    mean-field codes of the one below it (Hinton, Osindero & Teh, 2006);
+    ``transform`` is the deterministic up-pass to the top layer's
+    probabilities p(h = 1 | v), ready for a downstream estimator.
+
+    Parameters
+    ----------
+    <dbn parameters>
+
+    Attributes
+    ----------
+    <dbn attributes>
+    n_iter_ : int
+        Pretraining epochs run, summed over layers.
+
+    See Also
+    --------
+    DBNClassifier : The same stack with a softmax output layer.
+    sklearn.neural_network.BernoulliRBM : A single RBM.
+
+    References
+    ----------
+    Hinton, Osindero & Teh (2006). A fast learning algorithm for deep belief
+    nets. Neural Computation 18(7).
+
+    Hinton (2010). A practical guide to training restricted Boltzmann
+    machines. UTML TR 2010-003.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skdeep import DBNTransformer
+    >>> X, _ = load_digits(return_X_y=True)
+    >>> dbn = DBNTransformer((64, 16), pretrain_iter=5, random_state=0)
+    >>> dbn.fit_transform(X / 16).shape
+    (1797, 16)
+    >>> dbn.sample(3, random_state=0).shape
+    (3, 64)
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(256,),
+        *,
+        visible_units="auto",
+        n_gibbs_steps=1,
+        persistent=False,
+        pretrain_learning_rate="auto",
+        pretrain_iter=20,
+        momentum=0.9,
+        alpha=1e-4,
+        sparsity_target=0.1,
+        sparsity_weight=0.0,
+        batch_size="auto",
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.visible_units = visible_units
+        self.n_gibbs_steps = n_gibbs_steps
+        self.persistent = persistent
+        self.pretrain_learning_rate = pretrain_learning_rate
+        self.pretrain_iter = pretrain_iter
+        self.momentum = momentum
+        self.alpha = alpha
+        self.sparsity_target = sparsity_target
+        self.sparsity_weight = sparsity_weight
+        self.batch_size = batch_size
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Pretrain the RBM stack greedily, bottom up.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; float32 input is trained in float32.
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32])
+        pretrained = self._pretrain(X, make_rng(self.random_state))
+        self._set_pretrained(pretrained)
+        self.n_iter_ = sum(len(curve) for curve in self.pretrain_loss_curves_)
+        self._n_features_out = self.coefs_[-1].shape[1]
+        return self
+
+    def _validate_fitted_input(self, X):
+        check_is_fitted(self)
+        return validate_data(
+            self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
+        )
+
+    def transform(self, X):
+        """Top-layer probabilities p(h = 1 | x) of the deterministic up-pass.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to encode.
+
+        Returns
+        -------
+        codes : ndarray of shape (n_samples, hidden_layer_sizes[-1])
+            Top-layer activation probabilities.
+        """
+        X = self._validate_fitted_input(X)
+        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
+        return apply_in_chunks(self._up_pass, X, self._n_features_out, dtype)
+
+    def inverse_transform(self, X):
+        """Mean-field down-pass from top-layer codes to the input space.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, hidden_layer_sizes[-1])
+            Top-layer codes, such as the output of ``transform``.
+
+        Returns
+        -------
+        X_original : ndarray of shape (n_samples, n_features_in_)
+            Expected visibles: probabilities for Bernoulli visibles, values in
+            the original units for Gaussian ones.
+        """
+        check_is_fitted(self)
+        X = check_array(X, dtype=[np.float64, np.float32])
+        if X.shape[1] != self._n_features_out:
+            raise ValueError(
+                f"inverse_transform expects codes with {self._n_features_out} "
+                f"features (the top layer's size); got {X.shape[1]}."
+            )
+        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
+        return apply_in_chunks(self._down_pass, X, self.n_features_in_, dtype)
+
+    def score_samples(self, X):
+        """Negative free energy of each row under the bottom RBM.
+
+        -F(x) = log p(x) + log Z: the bottom RBM's log-likelihood up to its
+        (intractable) log-partition function, which does not depend on x. It
+        ranks rows by how typical the model finds them; deterministic.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to score.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            Higher means more probable.
+        """
+        X = self._validate_fitted_input(X)
+        W, b_hid, b_vis = (
+            self.coefs_[0],
+            self.intercepts_[0],
+            self.visible_intercepts_[0],
+        )
+
+        def negative_free_energy(X_chunk):
+            V = self._prepare_visibles(X_chunk)
+            return -free_energy(V, W, b_hid, b_vis, self.visible_units_)[:, None]
+
+        return apply_in_chunks(negative_free_energy, X, 1, W.dtype).ravel()
+
+    def sample(self, n_samples=1, *, n_gibbs_steps=1000, random_state=None):
+        """Generate rows: a Gibbs chain in the top RBM, then a down-pass.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of rows to generate (independent chains).
+
+        n_gibbs_steps : int, default=1000
+            Gibbs steps of each chain in the top RBM.
+
+        random_state : int, RandomState instance or None, default=None
+            Seeds the chains.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_features_in_)
+            Generated rows, in the visible range: probabilities for Bernoulli
+            visibles, original units for Gaussian ones.
+        """
+        check_is_fitted(self)
+        n_samples = self._validate_count(n_samples, "n_samples")
+        n_gibbs_steps = self._validate_count(n_gibbs_steps, "n_gibbs_steps")
+        rng = make_rng(random_state)
+        W, b_hid, b_vis = (
+            self.coefs_[-1],
+            self.intercepts_[-1],
+            self.visible_intercepts_[-1],
+        )
+        units = self.visible_units_ if len(self.coefs_) == 1 else "bernoulli"
+        start = sample_visibles(
+            np.zeros((n_samples, W.shape[1]), dtype=W.dtype), W, b_vis, units, rng
+        )
+        _, H_mean, _ = gibbs_chain(
+            mean_hiddens(start, W, b_hid), W, b_hid, b_vis, units, n_gibbs_steps, rng
+        )
+        return self._down_pass(H_mean)
+
+    @staticmethod
+    def _validate_count(value, name):
+        if (
+            not isinstance(value, int | np.integer)
+            or isinstance(value, bool)
+            or value < 1
+        ):
+            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+        return int(value)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags

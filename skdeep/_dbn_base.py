@@ -1,0 +1,318 @@
+"""What DBNTransformer and DBNClassifier share: parameters, their documentation,
+greedy RBM pretraining and the deterministic up- and down-passes."""
+
+from collections import namedtuple
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from skdeep._network import init_visible_bias, init_weights
+from skdeep._optim import SGD
+from skdeep._pretrain import pretrain_greedy, run_epochs
+from skdeep._rbm import (
+    VISIBLE_OUTPUT,
+    cd_gradient,
+    mean_hiddens,
+    mean_visibles,
+    pseudo_log_likelihood,
+)
+from skdeep._utils import (
+    apply_in_chunks,
+    check_hidden_layer_sizes,
+    column_means,
+    resolve_batch_size,
+    to_dense,
+    value_range,
+)
+
+# Rows of each layer's input on which the pseudo-likelihood is monitored.
+_MONITOR_ROWS = 100
+
+# pretrain_learning_rate="auto", per visible type.
+AUTO_LEARNING_RATES = {"bernoulli": 0.1, "gaussian": 0.005}
+
+DBN_PARAMETER_CONSTRAINTS = {
+    "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],
+    "visible_units": [StrOptions({"auto", "bernoulli", "gaussian"})],
+    "n_gibbs_steps": [Interval(Integral, 1, None, closed="left")],
+    "persistent": ["boolean"],
+    "pretrain_learning_rate": [
+        Interval(Real, 0, None, closed="neither"),
+        StrOptions({"auto"}),
+    ],
+    "pretrain_iter": [Interval(Integral, 0, None, closed="left")],
+    "momentum": [Interval(Real, 0, 1, closed="both")],
+    "alpha": [Interval(Real, 0, None, closed="left")],
+    "sparsity_target": [Interval(Real, 0, 1, closed="neither")],
+    "sparsity_weight": [Interval(Real, 0, None, closed="left")],
+    "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+}
+
+DBN_PARAMETERS_DOC = """\
+    hidden_layer_sizes : tuple of int, default=(256,)
+        Hidden units of each RBM, bottom to top; its length is the depth.
+
+    visible_units : {"auto", "bernoulli", "gaussian"}, default="auto"
+        Visible units of the bottom RBM. "bernoulli" needs inputs in [0, 1]
+        (probabilities or binary data). "gaussian" takes any real values: the
+        data are standardized internally (``mean_``, ``scale_``), so unscaled
+        input is fine; ``inverse_transform`` and ``sample`` undo it. "auto"
+        picks "bernoulli" when every training value lies in [0, 1] and
+        "gaussian" otherwise. Higher RBMs always have Bernoulli visibles.
+
+    n_gibbs_steps : int, default=1
+        Gibbs steps k of the negative phase of CD-k (or PCD-k).
+
+    persistent : bool, default=False
+        Use persistent contrastive divergence: the negative-phase chains
+        continue across minibatches instead of restarting at the data.
+
+    pretrain_learning_rate : float or "auto", default="auto"
+        Step size of the SGD-with-momentum updates of pretraining. "auto"
+        uses 0.1 for RBMs with Bernoulli visibles and 0.005 for the Gaussian
+        one, whose unbounded visibles need a much smaller step (Hinton's
+        practical guide, section 13.2).
+
+    pretrain_iter : int, default=20
+        Epochs of pretraining per RBM; 0 skips pretraining (random weights),
+        so that what pretraining buys can be measured.
+
+    momentum : float, default=0.9
+        Momentum of the pretraining updates.
+
+    alpha : float, default=1e-4
+        L2 weight decay: (alpha / 2) ||W||^2 per sample is added to the
+        objective, in pretraining and in fine-tuning.
+
+    sparsity_target : float, default=0.1
+        Target mean activation rho of each hidden unit.
+
+    sparsity_weight : float, default=0.0
+        Weight beta of the penalty beta * sum_j KL(rho || q_j), q_j the mean
+        of p(h_j = 1 | v) over a minibatch; 0 turns sparsity off.
+
+    batch_size : int or "auto", default="auto"
+        Minibatch size; "auto" uses min(64, n_samples).
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, shuffling and Gibbs sampling. Pass an int for
+        bit-identical models across calls.
+
+    verbose : int, default=0
+        Print one line per layer and epoch: reconstruction error, the
+        pseudo-log-likelihood (Bernoulli visibles) and elapsed time.
+"""
+
+DBN_ATTRIBUTES_DOC = """\
+    coefs_ : list of ndarray of shape (n_in_k, n_out_k)
+        Weights of each layer, bottom to top.
+
+    intercepts_ : list of ndarray of shape (n_out_k,)
+        Hidden biases of each layer.
+
+    visible_intercepts_ : list of ndarray of shape (n_in_k,)
+        Visible biases of each RBM.
+
+    visible_units_ : str
+        Visible units of the bottom RBM, "bernoulli" or "gaussian".
+
+    mean_ : ndarray of shape (n_features_in_,) or None
+        Mean used to standardize Gaussian visibles (None for Bernoulli).
+
+    scale_ : ndarray of shape (n_features_in_,) or None
+        Standard deviation used to standardize Gaussian visibles (None for
+        Bernoulli).
+
+    pretrain_loss_curves_ : list of list of float
+        Reconstruction error (squared error summed over features, averaged
+        over rows) of each RBM, one value per epoch.
+
+    pseudo_likelihood_curves_ : list of list of float
+        Mean pseudo-log-likelihood per row of each RBM with Bernoulli
+        visibles, measured on up to 100 training rows after every epoch
+        (empty for a Gaussian RBM).
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+"""
+
+Pretrained = namedtuple(
+    "Pretrained", ["stack", "histories", "visible_units", "mean", "scale"]
+)
+
+
+def _document(cls):
+    """Fill the shared parameter and attribute sections into a docstring."""
+    cls.__doc__ = cls.__doc__.replace(
+        "    <dbn parameters>\n", DBN_PARAMETERS_DOC
+    ).replace("    <dbn attributes>\n", DBN_ATTRIBUTES_DOC)
+    return cls
+
+
+def standardize(X, mean, scale):
+    """(X - mean) / scale as a new dense array; X itself unchanged."""
+    return (to_dense(X) - mean) / scale
+
+
+def standardization(X):
+    """Column means and standard deviations (constant columns get scale 1)."""
+    mean = column_means(X)
+    squares = X.multiply(X) if hasattr(X, "multiply") else X * X
+    variance = np.maximum(column_means(squares) - mean**2, 0)
+    scale = np.sqrt(variance)
+    scale[scale < 1e-12] = 1.0
+    return mean.astype(X.dtype), scale.astype(X.dtype)
+
+
+class BaseDBN(BaseEstimator):
+    """Greedy RBM pretraining and inference shared by the DBN estimators."""
+
+    _parameter_constraints: dict = dict(DBN_PARAMETER_CONSTRAINTS)
+
+    def _resolve_visible_units(self, X):
+        low, high = value_range(X)
+        in_unit_interval = low >= 0 and high <= 1
+        if self.visible_units == "auto":
+            return "bernoulli" if in_unit_interval else "gaussian"
+        if self.visible_units == "bernoulli" and not in_unit_interval:
+            raise ValueError(
+                f'visible_units="bernoulli" needs inputs in [0, 1]; X lies in '
+                f"[{low:.4g}, {high:.4g}]. Scale X with "
+                "sklearn.preprocessing.MinMaxScaler, or use "
+                'visible_units="gaussian" (or "auto") for real-valued inputs.'
+            )
+        return self.visible_units
+
+    def _pretrain(self, X, rng):
+        """Greedy CD/PCD pretraining of the RBM stack on every row of X."""
+        sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
+        visible_units = self._resolve_visible_units(X)
+        mean, scale = (
+            standardization(X) if visible_units == "gaussian" else (None, None)
+        )
+        batch_size = resolve_batch_size(self.batch_size, X.shape[0], default=64)
+
+        def prepare(k, A):
+            return standardize(A, mean, scale) if k == 0 and mean is not None else A
+
+        def fit_layer(k, inputs):
+            units = visible_units if k == 0 else "bernoulli"
+            label = f"layer {k + 1}/{len(sizes)} "
+            return self._fit_rbm(
+                inputs, sizes[k], units, lambda A: prepare(k, A), batch_size, rng, label
+            )
+
+        def propagate(k, layer, inputs):
+            return apply_in_chunks(
+                lambda A: mean_hiddens(prepare(k, A), layer[0], layer[1]),
+                inputs,
+                sizes[k],
+                X.dtype,
+            )
+
+        stack, histories = pretrain_greedy(X, len(sizes), fit_layer, propagate)
+        return Pretrained(stack, histories, visible_units, mean, scale)
+
+    def _fit_rbm(
+        self, inputs, n_hidden, visible_units, prepare, batch_size, rng, label
+    ):
+        """One RBM trained by CD-k or PCD-k with SGD and momentum."""
+        n_samples, n_visible = inputs.shape
+        dtype = inputs.dtype
+        visible_mean = (
+            column_means(inputs)
+            if visible_units == "bernoulli"
+            else np.zeros(n_visible)
+        )
+        params = [
+            init_weights(n_visible, n_hidden, rng, dtype),
+            np.zeros(n_hidden, dtype=dtype),
+            init_visible_bias(visible_mean, VISIBLE_OUTPUT[visible_units], dtype),
+        ]
+        chain = [None]
+
+        def step(params, batch):
+            V0 = to_dense(prepare(inputs[batch]))
+            grads, error, chain_end = cd_gradient(
+                V0,
+                params,
+                visible_units=visible_units,
+                n_gibbs_steps=self.n_gibbs_steps,
+                rng=rng,
+                chain=chain[0],
+                sparsity_target=self.sparsity_target,
+                sparsity_weight=self.sparsity_weight,
+                alpha=self.alpha,
+            )
+            if self.persistent:
+                chain[0] = chain_end
+            return error, grads
+
+        learning_rate = self.pretrain_learning_rate
+        if learning_rate == "auto":
+            learning_rate = AUTO_LEARNING_RATES[visible_units]
+        history = run_epochs(
+            step,
+            params,
+            SGD(params, learning_rate, self.momentum),
+            n_samples=n_samples,
+            n_epochs=self.pretrain_iter,
+            batch_size=batch_size,
+            rng=rng,
+            label=label,
+            verbose=self.verbose,
+            monitor=self._pseudo_likelihood_monitor(
+                inputs, visible_units, prepare, rng
+            ),
+            names=("reconstruction error", "pseudo-log-likelihood"),
+        )
+        return params, history
+
+    @staticmethod
+    def _pseudo_likelihood_monitor(inputs, visible_units, prepare, rng):
+        if visible_units != "bernoulli":
+            return None
+        n_rows = min(_MONITOR_ROWS, inputs.shape[0])
+        rows = np.sort(rng.choice(inputs.shape[0], n_rows, replace=False))
+        V = to_dense(prepare(inputs[rows]))
+        return lambda params: float(np.mean(pseudo_log_likelihood(V, *params)))
+
+    def _set_pretrained(self, pretrained):
+        stack = pretrained.stack
+        self.coefs_ = [layer[0] for layer in stack]
+        self.intercepts_ = [layer[1] for layer in stack]
+        self.visible_intercepts_ = [layer[2] for layer in stack]
+        self.visible_units_ = pretrained.visible_units
+        self.mean_ = pretrained.mean
+        self.scale_ = pretrained.scale
+        self.pretrain_loss_curves_ = [h.loss for h in pretrained.histories]
+        self.pseudo_likelihood_curves_ = [h.monitor for h in pretrained.histories]
+
+    def _prepare_visibles(self, X):
+        """X as the bottom RBM sees it: standardized for Gaussian visibles."""
+        if self.mean_ is None:
+            return X
+        return standardize(X, self.mean_, self.scale_)
+
+    def _up_pass(self, X):
+        """Deterministic mean-field codes of every layer, bottom to top."""
+        A = self._prepare_visibles(X)
+        for W, b_hid in zip(self.coefs_, self.intercepts_, strict=True):
+            A = mean_hiddens(A, W, b_hid)
+        return A
+
+    def _down_pass(self, H):
+        """Deterministic mean-field reconstruction from top-layer codes."""
+        for k in range(len(self.coefs_) - 1, -1, -1):
+            units = self.visible_units_ if k == 0 else "bernoulli"
+            H = mean_visibles(H, self.coefs_[k], self.visible_intercepts_[k], units)
+        if self.mean_ is not None:
+            H = H * self.scale_ + self.mean_
+        return H

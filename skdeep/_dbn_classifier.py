@@ -1,0 +1,419 @@
+"""DBNClassifier: a pretrained RBM stack with a softmax output layer."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import logsumexp
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.model_selection import train_test_split
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from skdeep._dbn_base import BaseDBN, _document
+from skdeep._finetune import fine_tune
+from skdeep._network import (
+    Dense,
+    dropout_masks,
+    forward,
+    init_weights,
+    loss_and_gradient,
+)
+from skdeep._optim import Adam
+from skdeep._utils import apply_in_chunks, make_rng, resolve_batch_size, to_dense
+
+
+def _backprop_network(pretrained_stack, output):
+    """All layers trainable: the sigmoid stack, then the softmax layer."""
+    params, layers = [], []
+    for W, b_hid, _ in pretrained_stack:
+        layers.append(Dense(len(params), len(params) + 1, "sigmoid"))
+        params.extend([W, b_hid])
+    layers.append(Dense(len(params), len(params) + 1, "softmax"))
+    params.extend(output)
+    return params, layers, True
+
+
+def _output_only_network(pretrained_stack, output):
+    """Only the softmax layer trainable, on the frozen stack's top codes."""
+    return list(output), [Dense(0, 1, "softmax")], False
+
+
+# fine_tuning name -> builder of (params, layers, trains_stack). A network
+# that does not train the stack takes the stack's frozen top codes as input.
+FINE_TUNING = {"backprop": _backprop_network, "none": _output_only_network}
+
+
+@_document
+class DBNClassifier(ClassifierMixin, BaseDBN):
+    """Deep belief network classifier: RBM pretraining, then supervised tuning.
+
+    The RBM stack is pretrained greedily without labels, exactly as in
+    :class:`DBNTransformer`; a softmax output layer is then added and trained
+    with the labels by minibatch Adam on the log-loss, either together with
+    the whole stack (``fine_tuning="backprop"``) or alone on the frozen
+    pretrained features (``fine_tuning="none"``).
+
+    Semi-supervised use: with ``unlabeled_label`` set, rows whose label
+    equals it are unlabeled; pretraining uses every row, fine-tuning only the
+    labeled ones.
+
+    Parameters
+    ----------
+    <dbn parameters>
+    fine_tuning : {"backprop", "none"}, default="backprop"
+        "backprop" fine-tunes every layer with the labels; "none" keeps the
+        pretrained stack frozen and trains only the output layer.
+
+    learning_rate_init : float, default=1e-3
+        Adam step size of fine-tuning.
+
+    max_iter : int, default=200
+        Maximum fine-tuning epochs.
+
+    dropout : float, default=0.0
+        Fraction of hidden units dropped at random in each fine-tuning
+        minibatch (inverted dropout; inference uses every unit).
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the labeled rows (stratified),
+        stop when their accuracy has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs, and restore the best weights.
+
+    validation_fraction : float, default=0.1
+        Fraction of labeled rows held out for early stopping.
+
+    n_iter_no_change : int, default=10
+        Epochs without improvement by ``tol`` before stopping.
+
+    tol : float, default=1e-4
+        Improvement of the training loss (or, with early stopping, of the
+        validation accuracy) that counts.
+
+    unlabeled_label : object, default=None
+        The value of ``y`` that marks an unlabeled row (-1 follows
+        ``sklearn.semi_supervised``). None: every value of ``y`` is a class.
+
+    Attributes
+    ----------
+    <dbn attributes>
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (never ``unlabeled_label``).
+
+    output_coef_ : ndarray of shape (hidden_layer_sizes[-1], n_classes)
+        Weights of the softmax output layer.
+
+    output_intercept_ : ndarray of shape (n_classes,)
+        Biases of the softmax output layer.
+
+    loss_curve_ : list of float
+        Mean fine-tuning log-loss per labeled training row, one per epoch.
+
+    best_loss_ : float or None
+        Lowest training loss (None with early stopping).
+
+    validation_scores_ : list of float or None
+        Validation accuracy per epoch (None without early stopping).
+
+    best_validation_score_ : float or None
+        Best validation accuracy (None without early stopping).
+
+    n_iter_ : int
+        Fine-tuning epochs run.
+
+    See Also
+    --------
+    DBNTransformer : The unsupervised stack alone.
+    sklearn.neural_network.MLPClassifier : The same network from random weights.
+
+    References
+    ----------
+    Hinton, Osindero & Teh (2006). A fast learning algorithm for deep belief
+    nets. Neural Computation 18(7).
+
+    Hinton & Salakhutdinov (2006). Reducing the dimensionality of data with
+    neural networks. Science 313(5786).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skdeep import DBNClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = DBNClassifier((64,), pretrain_iter=10, max_iter=100, random_state=0)
+    >>> clf.fit(X[:1500] / 16, y[:1500]).score(X[1500:] / 16, y[1500:]) > 0.9
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseDBN._parameter_constraints,
+        "fine_tuning": [StrOptions(set(FINE_TUNING))],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 0, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "unlabeled_label": "no_validation",
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(256,),
+        *,
+        visible_units="auto",
+        n_gibbs_steps=1,
+        persistent=False,
+        pretrain_learning_rate="auto",
+        pretrain_iter=20,
+        momentum=0.9,
+        alpha=1e-4,
+        sparsity_target=0.1,
+        sparsity_weight=0.0,
+        batch_size="auto",
+        random_state=None,
+        verbose=0,
+        fine_tuning="backprop",
+        learning_rate_init=1e-3,
+        max_iter=200,
+        dropout=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        unlabeled_label=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.visible_units = visible_units
+        self.n_gibbs_steps = n_gibbs_steps
+        self.persistent = persistent
+        self.pretrain_learning_rate = pretrain_learning_rate
+        self.pretrain_iter = pretrain_iter
+        self.momentum = momentum
+        self.alpha = alpha
+        self.sparsity_target = sparsity_target
+        self.sparsity_weight = sparsity_weight
+        self.batch_size = batch_size
+        self.random_state = random_state
+        self.verbose = verbose
+        self.fine_tuning = fine_tuning
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.dropout = dropout
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.unlabeled_label = unlabeled_label
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Pretrain on every row of X, then fine-tune on the labeled rows.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; float32 input is trained in float32.
+
+        y : array-like of shape (n_samples,)
+            Class labels; rows equal to ``unlabeled_label`` are unlabeled.
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        X, y = validate_data(
+            self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32]
+        )
+        labeled = self._labeled_rows(y)
+        classes, y_index = np.unique(y[labeled], return_inverse=True)
+        if len(classes) < 2:
+            raise ValueError(
+                f"DBNClassifier needs at least 2 classes among the labeled rows; "
+                f"got 1 class: {classes[0]!r}."
+            )
+        rng = make_rng(self.random_state)
+        pretrained = self._pretrain(X, rng)
+        self._set_pretrained(pretrained)
+        self.classes_ = classes
+        self._fine_tune(X[labeled], y_index, pretrained.stack, rng)
+        return self
+
+    def _labeled_rows(self, y):
+        """Boolean mask of labeled rows; checks the labeled targets."""
+        if self.unlabeled_label is None:
+            labeled = np.ones(len(y), dtype=bool)
+        else:
+            marker = self.unlabeled_label
+            labeled = np.array([not _same_label(v, marker) for v in y], dtype=bool)
+            if not labeled.any():
+                raise ValueError(
+                    f"Every row of y is unlabeled (equal to unlabeled_label="
+                    f"{marker!r}); DBNClassifier needs labeled rows to fine-tune. "
+                    "For unsupervised pretraining alone use DBNTransformer."
+                )
+        check_classification_targets(y[labeled])
+        return labeled
+
+    def _fine_tune(self, X, y_index, stack, rng):
+        dtype = X.dtype
+        n_classes = len(self.classes_)
+        output = [
+            init_weights(self.coefs_[-1].shape[1], n_classes, rng, dtype),
+            np.zeros(n_classes, dtype=dtype),
+        ]
+        params, layers, trains_stack = FINE_TUNING[self.fine_tuning](stack, output)
+        if trains_stack:
+            inputs, prepare = X, self._prepare_visibles
+        else:
+            top = self.coefs_[-1].shape[1]
+            inputs = apply_in_chunks(self._up_pass, X, top, self.coefs_[0].dtype)
+            prepare = to_dense
+        train, held_out = self._early_stopping_split(y_index, rng)
+        result = fine_tune(
+            self._fine_tuning_step(inputs[train], y_index[train], prepare, layers, rng),
+            params,
+            Adam(params, self.learning_rate_init),
+            n_samples=len(train),
+            max_iter=self.max_iter,
+            batch_size=resolve_batch_size(self.batch_size, len(train), default=64),
+            rng=rng,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            validation_score=None
+            if held_out is None
+            else _accuracy_scorer(prepare(inputs[held_out]), y_index[held_out], layers),
+            verbose=self.verbose,
+        )
+        self._set_fine_tuned(params, result)
+
+    def _set_fine_tuned(self, params, result):
+        self.output_coef_, self.output_intercept_ = params[-2], params[-1]
+        self.loss_curve_ = result.loss_curve
+        self.n_iter_ = len(result.loss_curve)
+        stopping = self.early_stopping
+        self.best_loss_ = None if stopping else result.best_loss
+        self.validation_scores_ = result.validation_scores if stopping else None
+        self.best_validation_score_ = result.best_validation_score if stopping else None
+
+    def _fine_tuning_step(self, inputs, y_index, prepare, layers, rng):
+        """step(params, batch) -> (loss, grads) on one minibatch of rows."""
+        n_classes = len(self.classes_)
+        dropped = range(1, len(layers))  # every hidden activation
+
+        def step(params, batch):
+            A = to_dense(prepare(inputs[batch]))
+            Y = np.eye(n_classes, dtype=A.dtype)[y_index[batch]]
+            masks = None
+            if self.dropout > 0 and len(layers) > 1:
+                shapes = {
+                    i: (len(batch), params[layers[i - 1].bias].size) for i in dropped
+                }
+                masks = dropout_masks(shapes, self.dropout, rng, A.dtype)
+            return loss_and_gradient(
+                params, layers, A, Y, alpha=self.alpha, masks=masks
+            )
+
+        return step
+
+    def _early_stopping_split(self, y_index, rng):
+        """Training rows and held-out rows (None without early stopping)."""
+        rows = np.arange(len(y_index))
+        if not self.early_stopping:
+            return rows, None
+        n_held_out = int(np.ceil(self.validation_fraction * len(rows)))
+        n_classes = len(self.classes_)
+        # stratify like MLPClassifier, unless the data are too few for it
+        can_stratify = (
+            np.bincount(y_index).min() >= 2
+            and n_classes <= n_held_out <= len(rows) - n_classes
+        )
+        return train_test_split(
+            rows,
+            test_size=self.validation_fraction,
+            stratify=y_index if can_stratify else None,
+            random_state=int(rng.integers(np.iinfo(np.int32).max)),
+        )
+
+    def _logits(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
+        )
+
+        def logits(X_chunk):
+            return self._up_pass(X_chunk) @ self.output_coef_ + self.output_intercept_
+
+        dtype = np.result_type(X.dtype, self.output_coef_.dtype)
+        return apply_in_chunks(logits, X, len(self.classes_), dtype)
+
+    def predict_log_proba(self, X):
+        """Log of the class probabilities, columns in ``classes_`` order.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to classify.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            log p(class | x), computed stably from the output logits.
+        """
+        logits = self._logits(X)
+        return logits - logsumexp(logits, axis=1, keepdims=True)
+
+    def predict_proba(self, X):
+        """Class probabilities (deterministic up-pass, softmax output).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to classify.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            p(class | x), columns in ``classes_`` order.
+        """
+        return np.exp(self.predict_log_proba(X))
+
+    def predict(self, X):
+        """Most probable class of each row.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to classify.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels, from ``classes_``.
+        """
+        check_is_fitted(self)
+        return self.classes_[self._logits(X).argmax(axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def _accuracy_scorer(A, y_index, layers):
+    """params -> accuracy of the network on the held-out rows A."""
+
+    def accuracy(params):
+        logits = forward(params, layers, A)[-1]
+        return float(np.mean(logits.argmax(axis=1) == y_index))
+
+    return accuracy
+
+
+def _same_label(value, marker):
+    """value == marker for labels of any type, without numpy's elementwise ==."""
+    try:
+        return bool(value == marker)
+    except (TypeError, ValueError):
+        return False

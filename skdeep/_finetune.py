@@ -1,0 +1,111 @@
+"""Supervised fine-tuning loop with scikit-learn MLP's stopping rules.
+
+Without a validation score, training stops once the training loss has not
+improved by ``tol`` for more than ``n_iter_no_change`` consecutive epochs.
+With one (early stopping), the criterion is the validation score instead, and
+the parameters of the best-scoring epoch are restored at the end.
+"""
+
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from skdeep._pretrain import run_epochs
+
+
+@dataclass
+class FineTuneResult:
+    """What a fine-tuning run leaves behind (the estimator's fitted attributes)."""
+
+    loss_curve: list = field(default_factory=list)
+    validation_scores: list = field(default_factory=list)
+    best_loss: float = np.inf
+    best_validation_score: float = -np.inf
+    converged: bool = False
+
+
+def fine_tune(
+    step,
+    params,
+    optimizer,
+    *,
+    n_samples,
+    max_iter,
+    batch_size,
+    rng,
+    tol,
+    n_iter_no_change,
+    validation_score=None,
+    verbose=0,
+):
+    """Train ``params`` in place for at most ``max_iter`` epochs.
+
+    ``step(params, batch) -> (loss, grads)`` as in ``run_epochs``;
+    ``validation_score(params) -> float`` (higher is better) turns on early
+    stopping. A run that ends at ``max_iter`` without meeting the stopping
+    rule raises a ``ConvergenceWarning``, as ``MLPClassifier`` does.
+    """
+    result = FineTuneResult()
+    best_params, no_improvement = None, 0
+    for epoch in range(max_iter):
+        start = time.perf_counter()
+        history = run_epochs(
+            step,
+            params,
+            optimizer,
+            n_samples=n_samples,
+            n_epochs=1,
+            batch_size=batch_size,
+            rng=rng,
+            label="fine-tuning ",
+            first_epoch=epoch,
+        )
+        if not history.loss:  # diverged: warned, and the weights were restored
+            break
+        improved, new_best = _record(
+            result, history.loss[0], params, validation_score, tol
+        )
+        if new_best and validation_score is not None:
+            best_params = [p.copy() for p in params]
+        no_improvement = 0 if improved else no_improvement + 1
+        if verbose:
+            _print_epoch(result, epoch, max_iter, time.perf_counter() - start)
+        if no_improvement > n_iter_no_change:
+            result.converged = True
+            break
+    if best_params is not None:
+        for p, best in zip(params, best_params, strict=True):
+            p[...] = best
+    if not result.converged and len(result.loss_curve) == max_iter and max_iter > 0:
+        warnings.warn(
+            f"Fine-tuning: maximum iterations ({max_iter}) reached and the "
+            "optimization hasn't converged yet.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return result
+
+
+def _record(result, loss, params, validation_score, tol):
+    """Append this epoch; return (improved by more than tol, new best)."""
+    result.loss_curve.append(loss)
+    if validation_score is None:
+        improved, new_best = loss < result.best_loss - tol, loss < result.best_loss
+        result.best_loss = min(result.best_loss, loss)
+        return improved, new_best
+    score = validation_score(params)
+    result.validation_scores.append(score)
+    improved = score > result.best_validation_score + tol
+    new_best = score > result.best_validation_score
+    result.best_validation_score = max(result.best_validation_score, score)
+    return improved, new_best
+
+
+def _print_epoch(result, epoch, max_iter, elapsed):
+    line = f"fine-tuning epoch {epoch + 1}/{max_iter}: loss {result.loss_curve[-1]:.6f}"
+    if result.validation_scores:
+        line += f", validation score {result.validation_scores[-1]:.6f}"
+    print(f"{line}, {elapsed:.3f} s")
