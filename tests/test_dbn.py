@@ -1,0 +1,358 @@
+import warnings
+
+import joblib
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+
+from skdeep import DBNClassifier, DBNTransformer
+from skdeep._rbm import free_energy
+
+FAST = dict(hidden_layer_sizes=(24, 12), pretrain_iter=3, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:400] / 16, y[:400]
+
+
+def test_transformer_shapes_attributes_and_curves(digits):
+    X, _ = digits
+    dbn = DBNTransformer(**FAST).fit(X)
+    assert dbn.transform(X).shape == (400, 12)
+    assert [W.shape for W in dbn.coefs_] == [(64, 24), (24, 12)]
+    assert [b.shape for b in dbn.visible_intercepts_] == [(64,), (24,)]
+    assert dbn.visible_units_ == "bernoulli" and dbn.mean_ is None
+    assert [len(c) for c in dbn.pretrain_loss_curves_] == [3, 3]
+    assert [len(c) for c in dbn.pseudo_likelihood_curves_] == [3, 3]
+    assert dbn.n_iter_ == 6
+    codes = dbn.transform(X)
+    assert np.all((codes >= 0) & (codes <= 1))
+    assert dbn.inverse_transform(codes).shape == X.shape
+
+
+def test_pretraining_improves_reconstruction_and_pseudo_likelihood(digits):
+    X, _ = digits
+    dbn = DBNTransformer((32,), pretrain_iter=15, random_state=0).fit(X)
+    assert dbn.pretrain_loss_curves_[0][-1] < 0.7 * dbn.pretrain_loss_curves_[0][0]
+    pll = dbn.pseudo_likelihood_curves_[0]
+    assert pll[-1] > pll[0]
+
+
+def test_gaussian_visibles_standardize_unscaled_input(digits):
+    X, _ = digits
+    X_unscaled = X * 1000 + 50  # far outside [0, 1], large variance
+    dbn = DBNTransformer((16,), pretrain_iter=5, random_state=0).fit(X_unscaled)
+    assert dbn.visible_units_ == "gaussian"
+    np.testing.assert_allclose(dbn.mean_, X_unscaled.mean(axis=0), rtol=1e-10)
+    reconstruction = dbn.inverse_transform(dbn.transform(X_unscaled))
+    assert np.all(np.isfinite(reconstruction))
+    # the down-pass undoes the standardization: errors in the original units
+    error = np.mean((reconstruction - X_unscaled) ** 2)
+    assert error < np.mean((X_unscaled - X_unscaled.mean(axis=0)) ** 2)
+
+
+def test_bernoulli_rejects_values_outside_unit_interval(digits):
+    X, y = digits
+    for estimator in (
+        DBNTransformer(visible_units="bernoulli"),
+        DBNClassifier(visible_units="bernoulli"),
+    ):
+        with pytest.raises(ValueError, match="MinMaxScaler.*gaussian"):
+            estimator.fit(X * 16, y)
+
+
+def test_score_samples_is_negative_free_energy(digits):
+    X, _ = digits
+    dbn = DBNTransformer(**FAST).fit(X)
+    expected = -free_energy(
+        X, dbn.coefs_[0], dbn.intercepts_[0], dbn.visible_intercepts_[0], "bernoulli"
+    )
+    np.testing.assert_allclose(dbn.score_samples(X), expected)
+    # typical rows score higher than noise
+    noise = np.random.default_rng(0).random((50, 64))
+    assert dbn.score_samples(X).mean() > dbn.score_samples(noise).mean()
+
+
+@pytest.mark.parametrize("X_scale", [1.0, 16.0])
+def test_sample_is_reproducible_and_in_visible_range(digits, X_scale):
+    X, _ = digits
+    dbn = DBNTransformer(**FAST).fit(X * X_scale)
+    a = dbn.sample(5, n_gibbs_steps=20, random_state=3)
+    b = dbn.sample(5, n_gibbs_steps=20, random_state=3)
+    np.testing.assert_array_equal(a, b)
+    assert a.shape == (5, 64) and np.all(np.isfinite(a))
+    if X_scale == 1.0:
+        assert np.all((a >= 0) & (a <= 1))
+    with pytest.raises(ValueError, match="positive integer"):
+        dbn.sample(0)
+
+
+def test_persistent_cd_and_k_steps_train(digits):
+    X, _ = digits
+    dbn = DBNTransformer(
+        (32,),
+        persistent=True,
+        n_gibbs_steps=2,
+        pretrain_learning_rate=0.01,
+        pretrain_iter=10,
+        random_state=0,
+    ).fit(X)
+    assert dbn.pseudo_likelihood_curves_[0][-1] > dbn.pseudo_likelihood_curves_[0][0]
+
+
+def test_classifier_learns_digits_and_predict_proba_is_consistent(digits):
+    X, y = digits
+    clf = DBNClassifier(
+        (32,), pretrain_iter=5, max_iter=100, learning_rate_init=0.01, random_state=0
+    ).fit(X[:300], y[:300])
+    assert clf.score(X[300:], y[300:]) > 0.85
+    proba = clf.predict_proba(X[300:])
+    np.testing.assert_allclose(proba.sum(axis=1), 1)
+    np.testing.assert_allclose(np.log(proba), clf.predict_log_proba(X[300:]))
+    np.testing.assert_array_equal(
+        clf.classes_[proba.argmax(axis=1)], clf.predict(X[300:])
+    )
+    assert len(clf.loss_curve_) == clf.n_iter_ and clf.validation_scores_ is None
+
+
+def test_frozen_fine_tuning_keeps_the_pretrained_stack(digits):
+    X, y = digits
+    pretrained = DBNTransformer((16,), pretrain_iter=3, random_state=0).fit(X)
+    clf = DBNClassifier(
+        (16,), pretrain_iter=3, fine_tuning="none", max_iter=20, random_state=0
+    ).fit(X, y)
+    np.testing.assert_array_equal(clf.coefs_[0], pretrained.coefs_[0])
+    tuned = DBNClassifier((16,), pretrain_iter=3, max_iter=20, random_state=0).fit(X, y)
+    assert not np.array_equal(tuned.coefs_[0], pretrained.coefs_[0])
+
+
+def test_pretraining_helps_frozen_features(digits):
+    X, y = digits
+
+    def accuracy(pretrain_iter):
+        clf = DBNClassifier(
+            (16,),
+            pretrain_iter=pretrain_iter,
+            fine_tuning="none",
+            max_iter=200,
+            learning_rate_init=0.01,
+            random_state=0,
+        )
+        return clf.fit(X[:300], y[:300]).score(X[300:], y[300:])
+
+    assert accuracy(20) > accuracy(0) + 0.1  # measured: 0.91 vs 0.71
+
+
+def test_early_stopping_restores_best_validation_weights(digits):
+    X, y = digits
+    clf = DBNClassifier(
+        (16,),
+        pretrain_iter=2,
+        max_iter=60,
+        early_stopping=True,
+        n_iter_no_change=5,
+        learning_rate_init=0.01,
+        random_state=0,
+    ).fit(X, y)
+    assert clf.n_iter_ == len(clf.validation_scores_) < 60
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.best_loss_ is None
+
+
+def test_string_labels_and_unlabeled_marker(digits):
+    X, y = digits
+    names = np.array(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+        ],
+        dtype=object,
+    )
+    y_str = names[y].copy()
+    y_str[::2] = "?"
+    clf = DBNClassifier(
+        (16,), pretrain_iter=2, max_iter=20, unlabeled_label="?", random_state=0
+    ).fit(X, y_str)
+    assert "?" not in clf.classes_ and len(clf.classes_) == 10
+    assert set(clf.predict(X)) <= set(names)
+
+
+def test_semi_supervised_pretraining_uses_unlabeled_rows(digits):
+    X, y = digits
+    y_semi = np.where(np.arange(len(y)) % 4 == 0, y, -1)
+    semi = DBNClassifier(
+        (16,), pretrain_iter=2, max_iter=5, unlabeled_label=-1, random_state=0
+    ).fit(X, y_semi)
+    assert -1 not in semi.classes_
+    # pretraining saw every row: the same first-layer start as on all of X
+    full = DBNTransformer((16,), pretrain_iter=2, random_state=0).fit(X)
+    np.testing.assert_array_equal(
+        semi.pretrain_loss_curves_[0], full.pretrain_loss_curves_[0]
+    )
+    # without the marker, -1 is an ordinary class
+    plain = DBNClassifier((16,), pretrain_iter=1, max_iter=2, random_state=0)
+    assert -1 in plain.fit(X, y_semi).classes_
+
+
+def test_all_unlabeled_single_class_and_wrong_length_are_clear_errors(digits):
+    X, y = digits
+    with pytest.raises(ValueError, match="unlabeled"):
+        DBNClassifier(unlabeled_label=-1).fit(X, np.full(len(y), -1))
+    with pytest.raises(ValueError, match="2 classes"):
+        DBNClassifier().fit(X, np.zeros(len(y)))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        DBNClassifier().fit(X, y[:-1])
+    with pytest.raises(ValueError, match="NaN"):
+        DBNClassifier().fit(np.where(X == 0, np.nan, X), y)
+
+
+@pytest.mark.parametrize("estimator", [DBNTransformer, DBNClassifier])
+def test_huge_learning_rates_warn_and_keep_finite_weights(digits, estimator):
+    X, y = digits
+    kwargs = dict(
+        hidden_layer_sizes=(16, 8),
+        pretrain_learning_rate=1e6,
+        pretrain_iter=5,
+        random_state=0,
+    )
+    if estimator is DBNClassifier:
+        kwargs.update(learning_rate_init=1e6, max_iter=5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = estimator(**kwargs).fit(X * 50 - 10, y)
+    assert any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    assert not any(issubclass(w.category, RuntimeWarning) for w in caught)
+    assert all(np.all(np.isfinite(W)) for W in model.coefs_)
+    out = model.transform(X) if estimator is DBNTransformer else model.predict_proba(X)
+    assert np.all(np.isfinite(out))
+
+
+def test_same_seed_bit_identical_and_joblib_round_trip(digits, tmp_path):
+    X, y = digits
+    a = DBNClassifier((16,), pretrain_iter=2, max_iter=5, random_state=0).fit(X, y)
+    b = DBNClassifier((16,), pretrain_iter=2, max_iter=5, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    joblib.dump(a, tmp_path / "dbn.joblib")
+    np.testing.assert_array_equal(
+        joblib.load(tmp_path / "dbn.joblib").predict_proba(X), a.predict_proba(X)
+    )
+    t = DBNTransformer(**FAST)
+    np.testing.assert_array_equal(clone(t).fit_transform(X), t.fit_transform(X))
+
+
+def test_float32_end_to_end(digits):
+    X, y = digits
+    X32 = X.astype(np.float32)
+    clf = DBNClassifier(
+        (16,), pretrain_iter=2, max_iter=5, dropout=0.1, random_state=0
+    ).fit(X32, y)
+    assert all(W.dtype == np.float32 for W in clf.coefs_)
+    assert clf.output_coef_.dtype == np.float32
+    assert clf.predict_proba(X32).dtype == np.float32
+    dbn = DBNTransformer(**FAST).fit(X32 * 16)  # Gaussian path too
+    assert dbn.mean_.dtype == np.float32 and dbn.transform(X32 * 16).dtype == np.float32
+    assert dbn.sample(2, n_gibbs_steps=5, random_state=0).dtype == np.float32
+
+
+def test_csr_input_matches_dense(digits):
+    X, y = digits
+    dense = DBNClassifier((16,), pretrain_iter=2, max_iter=3, random_state=0).fit(X, y)
+    sparse = DBNClassifier((16,), pretrain_iter=2, max_iter=3, random_state=0)
+    sparse.fit(sp.csr_matrix(X), y)
+    np.testing.assert_allclose(
+        sparse.predict_proba(sp.csr_matrix(X)),
+        dense.predict_proba(X),
+        rtol=1e-6,
+        atol=1e-9,
+    )
+
+
+def test_clone_keeps_every_parameter():
+    clf = DBNClassifier(
+        (7, 3),
+        visible_units="gaussian",
+        n_gibbs_steps=3,
+        persistent=True,
+        pretrain_learning_rate=0.01,
+        pretrain_iter=4,
+        momentum=0.5,
+        alpha=0.01,
+        sparsity_target=0.2,
+        sparsity_weight=0.3,
+        batch_size=17,
+        random_state=3,
+        verbose=1,
+        fine_tuning="none",
+        learning_rate_init=0.02,
+        max_iter=5,
+        dropout=0.1,
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=3,
+        tol=0.01,
+        unlabeled_label="?",
+    )
+    assert clone(clf).get_params() == clf.get_params()
+
+
+def test_shared_parameters_are_defined_once():
+    transformer = set(DBNTransformer().get_params())
+    classifier = set(DBNClassifier().get_params())
+    assert transformer < classifier
+    for name in transformer:
+        assert (
+            DBNTransformer._parameter_constraints[name]
+            == DBNClassifier._parameter_constraints[name]
+        )
+        assert DBNTransformer().get_params()[name] == DBNClassifier().get_params()[name]
+
+
+@pytest.mark.parametrize("estimator", [DBNTransformer, DBNClassifier])
+def test_grid_search_over_depth_and_sparsity(digits, estimator):
+    X, y = digits
+    base = estimator(pretrain_iter=2, random_state=0)
+    if estimator is DBNClassifier:
+        base.set_params(max_iter=10, learning_rate_init=0.01)
+        model, prefix = base, ""
+    else:
+        model = Pipeline([("dbn", base), ("clf", LogisticRegression(max_iter=300))])
+        prefix = "dbn__"
+    grid = GridSearchCV(
+        model,
+        {
+            f"{prefix}hidden_layer_sizes": [(16,), (16, 8)],
+            f"{prefix}sparsity_target": [0.05, 0.2],
+            f"{prefix}sparsity_weight": [0.1],
+        },
+        cv=2,
+        n_jobs=2,
+    ).fit(X, y)
+    assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
+    assert grid.best_score_ > 0.5
+
+
+def test_verbose_prints_reconstruction_and_pseudo_likelihood(digits, capsys):
+    X, y = digits
+    DBNClassifier((8,), pretrain_iter=2, max_iter=2, verbose=1, random_state=0).fit(
+        X, y
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("layer 1/1 epoch 1/2: reconstruction error ")
+    assert "pseudo-log-likelihood" in lines[0]
+    assert lines[-1].startswith("fine-tuning epoch 2/2: loss ")
