@@ -77,16 +77,17 @@ DBN_PARAMETERS_DOC = """\
         one, whose unbounded visibles need a much smaller step (Hinton's
         practical guide, section 13.2).
 
-    pretrain_iter : int, default=20
+    pretrain_iter : int, default=50
         Epochs of pretraining per RBM; 0 skips pretraining (random weights),
         so that what pretraining buys can be measured.
 
     momentum : float, default=0.9
         Momentum of the pretraining updates.
 
-    alpha : float, default=1e-4
+    alpha : float, default=1e-5
         L2 weight decay: (alpha / 2) ||W||^2 per sample is added to the
-        objective, in pretraining and in fine-tuning.
+        objective, in pretraining and in fine-tuning. (MLPClassifier divides
+        its alpha by the batch size: its 1e-4 at batch 200 is 5e-7 here.)
 
     sparsity_target : float, default=0.1
         Target mean activation rho of each hidden unit.
