@@ -27,8 +27,10 @@ from skdeep._utils import (
     value_range,
 )
 
-# Rows of each layer's input on which the pseudo-likelihood is monitored.
+# The pseudo-likelihood is monitored on this many rows of each layer's input,
+# flipping this many of its visible units (a scaled, unbiased estimate).
 _MONITOR_ROWS = 100
+_MONITOR_FEATURES = 32
 
 # pretrain_learning_rate="auto", per visible type.
 AUTO_LEARNING_RATES = {"bernoulli": 0.1, "gaussian": 0.005}
@@ -134,8 +136,8 @@ DBN_ATTRIBUTES_DOC = """\
 
     pseudo_likelihood_curves_ : list of list of float
         Mean pseudo-log-likelihood per row of each RBM with Bernoulli
-        visibles, measured on up to 100 training rows after every epoch
-        (empty for a Gaussian RBM).
+        visibles after every epoch, estimated on up to 100 training rows by
+        flipping up to 32 fixed visible units (empty for a Gaussian RBM).
 
     n_features_in_ : int
         Number of features seen during fit.
@@ -282,8 +284,12 @@ class BaseDBN(BaseEstimator):
             return None
         n_rows = min(_MONITOR_ROWS, inputs.shape[0])
         rows = np.sort(rng.choice(inputs.shape[0], n_rows, replace=False))
+        n_features = min(_MONITOR_FEATURES, inputs.shape[1])
+        features = np.sort(rng.choice(inputs.shape[1], n_features, replace=False))
         V = to_dense(prepare(inputs[rows]))
-        return lambda params: float(np.mean(pseudo_log_likelihood(V, *params)))
+        return lambda params: float(
+            np.mean(pseudo_log_likelihood(V, *params, features=features))
+        )
 
     def _set_pretrained(self, pretrained):
         stack = pretrained.stack

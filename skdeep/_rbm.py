@@ -69,21 +69,25 @@ def free_energy(V, W, b_hid, b_vis, visible_units):
     return 0.5 * np.sum((V - b_vis) ** 2, axis=1) - hidden_term
 
 
-def pseudo_log_likelihood(V, W, b_hid, b_vis):
-    """sum_i log p(v_i | v_-i) per row, for Bernoulli visibles (exact).
+def pseudo_log_likelihood(V, W, b_hid, b_vis, features=None):
+    """sum_i log p(v_i | v_-i) per row, for Bernoulli visibles.
 
     log p(v_i | v_-i) = -softplus(F(v) - F(v with v_i -> 1 - v_i)); flipping
     v_i changes the hidden input by (1 - 2 v_i) W_i, so no product is redone.
+    Exact over every visible unit by default; given ``features``, the sum over
+    those units scaled by n_visible / len(features), an unbiased estimate at
+    a fraction of the cost.
     """
+    features = np.arange(V.shape[1]) if features is None else np.asarray(features)
     Z = affine(V, W, b_hid)
     base = softplus(Z).sum(axis=1)
     flip = 1 - 2 * V
     total = np.zeros(V.shape[0], dtype=np.float64)
-    for i in range(V.shape[1]):
+    for i in features:
         flipped = softplus(Z + flip[:, i : i + 1] * W[i]).sum(axis=1)
         # F(v) - F(v') = (v'_i - v_i) b_i + S(v') - S(v), S = sum softplus
         total -= softplus(flip[:, i] * b_vis[i] + flipped - base)
-    return total
+    return total * (V.shape[1] / len(features))
 
 
 def gibbs_chain(H_mean, W, b_hid, b_vis, visible_units, n_steps, rng):
@@ -152,9 +156,14 @@ def cd_gradient(
     if sparsity_weight > 0:
         _, grad_H = kl_sparsity(H0, "sigmoid", sparsity_target, sparsity_weight)
         positive += grad_H * H0 * (1 - H0)
-    grad_W = V0.T @ positive + V_neg.T @ (H_neg / m)
-    grad_W += alpha * W
-    grad_b_hid = positive.sum(axis=0) + H_neg.mean(axis=0)
+    grad_W = V0.T @ positive
+    H_neg_scaled = H_neg / m
+    grad_W += V_neg.T @ H_neg_scaled
+    if alpha > 0:
+        grad_W += alpha * W
+    grad_b_hid = positive.sum(axis=0) + H_neg_scaled.sum(axis=0)
     grad_b_vis = V_neg.mean(axis=0) - np.asarray(V0.mean(axis=0)).ravel()
-    error = float(np.sum((V0 - reconstruction) ** 2)) / n
+    reconstruction -= V0
+    residual = reconstruction.ravel()
+    error = float(np.dot(residual, residual)) / n
     return [grad_W, grad_b_hid, grad_b_vis.astype(W.dtype)], error, H_neg

@@ -222,6 +222,10 @@ def test_pseudo_log_likelihood_matches_enumeration(rbm):
             total += a - np.logaddexp(a, b)
         expected.append(total)
     np.testing.assert_allclose(pseudo_log_likelihood(ALL_V, *rbm), expected)
+    # the subset estimate averages to the exact value over all subsets
+    subsets = list(itertools.combinations(range(N_VISIBLE), 2))
+    estimates = [pseudo_log_likelihood(ALL_V, *rbm, features=s) for s in subsets]
+    np.testing.assert_allclose(np.mean(estimates, axis=0), expected)
 
 
 def test_reconstruction_error_is_expected_squared_error_over_hidden_samples(rbm, data):
