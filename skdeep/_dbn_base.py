@@ -243,7 +243,7 @@ class BaseDBN(BaseEstimator):
 
         def step(params, batch):
             V0 = to_dense(prepare(inputs[batch]))
-            grads, error, chain_end = cd_gradient(
+            grads, error, chain_end, _ = cd_gradient(
                 V0,
                 params,
                 visible_units=visible_units,

@@ -12,9 +12,15 @@ sigma(b_i + W_i h) for Bernoulli visibles and p(v_i | h) = N(b_i + W_i h, 1)
 for Gaussian ones. Gaussian visibles assume standardized inputs (unit
 variance); the estimators standardize internally.
 
+The visible layer may end with a group of ``n_labels`` softmax units (a
+one-hot label, as in the top RBM of Hinton, Osindero & Teh's classifier):
+p(y = e_k | h) = softmax_k(b_y + U h), and the label adds -y.b_y to the energy.
+
 Parameters travel as a list ``[W, b_hid, b_vis]``; ``rng`` is a
 ``numpy.random.Generator``. Every function keeps the dtype of its inputs.
 """
+
+from collections import namedtuple
 
 import numpy as np
 
@@ -35,21 +41,46 @@ def sample_hiddens(V, W, b_hid, rng):
     return sample_bernoulli(mean_hiddens(V, W, b_hid), rng)
 
 
-def mean_visibles(H, W, b_vis, visible_units):
-    """E[v | h]: sigma(h W^T + b) (Bernoulli) or h W^T + b (Gaussian)."""
-    return HEADS[VISIBLE_OUTPUT[visible_units]].output(affine(H, W.T, b_vis))
+def mean_visibles(H, W, b_vis, visible_units, n_labels=0):
+    """E[v | h]: sigma(h W^T + b) (Bernoulli) or h W^T + b (Gaussian).
+
+    With ``n_labels``, the last units are a softmax group: p(y | h).
+    """
+    Z = affine(H, W.T, b_vis)
+    n_main = Z.shape[1] - n_labels
+    HEADS[VISIBLE_OUTPUT[visible_units]].output(Z[:, :n_main])
+    if n_labels:
+        HEADS["softmax"].output(Z[:, n_main:])
+    return Z
 
 
-def sample_visibles(H, W, b_vis, visible_units, rng):
-    """A sample of v given h: Bernoulli draws, or the mean plus N(0, 1) noise."""
-    return _sample_around(mean_visibles(H, W, b_vis, visible_units), visible_units, rng)
+def sample_visibles(H, W, b_vis, visible_units, rng, n_labels=0):
+    """A sample of v given h: Bernoulli draws, or the mean plus N(0, 1) noise
+    (and a one-hot draw of the label group)."""
+    mean = mean_visibles(H, W, b_vis, visible_units, n_labels)
+    return _sample_around(mean, visible_units, rng, n_labels)
 
 
-def _sample_around(mean, visible_units, rng):
+def _sample_around(mean, visible_units, rng, n_labels=0):
     """A visible sample with the given conditional mean (a new array)."""
+    n_main = mean.shape[1] - n_labels
+    main = mean[:, :n_main]
     if visible_units == "bernoulli":
-        return sample_bernoulli(mean, rng)
-    return mean + rng.standard_normal(mean.shape, dtype=mean.dtype)
+        sample = sample_bernoulli(main, rng)
+    else:
+        sample = main + rng.standard_normal(main.shape, dtype=mean.dtype)
+    if not n_labels:
+        return sample
+    return np.hstack([sample, sample_categorical(mean[:, n_main:], rng)])
+
+
+def sample_categorical(P, rng):
+    """One one-hot row per row of probabilities P."""
+    u = rng.random((P.shape[0], 1), dtype=P.dtype)
+    index = np.minimum((np.cumsum(P, axis=1) < u).sum(axis=1), P.shape[1] - 1)
+    onehot = np.zeros_like(P)
+    onehot[np.arange(P.shape[0]), index] = 1
+    return onehot
 
 
 def sample_bernoulli(P, rng):
@@ -57,16 +88,41 @@ def sample_bernoulli(P, rng):
     return (rng.random(P.shape, dtype=P.dtype) < P).astype(P.dtype)
 
 
-def free_energy(V, W, b_hid, b_vis, visible_units):
+def free_energy(V, W, b_hid, b_vis, visible_units, n_labels=0):
     """F(v) = -log sum_h exp(-E(v, h)), one value per row of V.
 
     Bernoulli: -v.b - sum_j softplus(c_j + v W_j);
-    Gaussian:  ||v - b||^2 / 2 - sum_j softplus(c_j + v W_j).
+    Gaussian:  ||v - b||^2 / 2 - sum_j softplus(c_j + v W_j);
+    a label group adds -y.b_y.
     """
     hidden_term = softplus(affine(V, W, b_hid)).sum(axis=1)
+    n_main = V.shape[1] - n_labels
+    visible_term = _visible_energy(V[:, :n_main], b_vis[:n_main], visible_units)
+    if n_labels:
+        visible_term = visible_term - np.asarray(V[:, n_main:] @ b_vis[n_main:])
+    return visible_term - hidden_term
+
+
+def _visible_energy(V, b_vis, visible_units):
+    """The visible units' own energy: -v.b, or ||v - b||^2 / 2 (Gaussian)."""
     if visible_units == "bernoulli":
-        return -np.asarray(V @ b_vis).ravel() - hidden_term
-    return 0.5 * np.sum((V - b_vis) ** 2, axis=1) - hidden_term
+        return -np.asarray(V @ b_vis).ravel()
+    return 0.5 * np.sum((V - b_vis) ** 2, axis=1)
+
+
+def label_free_energies(V, W, b_hid, b_vis, visible_units, n_labels):
+    """F([v, e_k]) for every label k: shape (n_samples, n_labels).
+
+    ``V`` holds only the non-label visibles; one product serves every label.
+    """
+    n_main = V.shape[1]
+    Z = affine(V, W[:n_main], b_hid)
+    visible_term = _visible_energy(V, b_vis[:n_main], visible_units)
+    energies = np.empty((V.shape[0], n_labels), dtype=Z.dtype)
+    for k in range(n_labels):
+        hidden_term = softplus(Z + W[n_main + k]).sum(axis=1)
+        energies[:, k] = visible_term - b_vis[n_main + k] - hidden_term
+    return energies
 
 
 def pseudo_log_likelihood(V, W, b_hid, b_vis, features=None):
@@ -90,7 +146,10 @@ def pseudo_log_likelihood(V, W, b_hid, b_vis, features=None):
     return total * (V.shape[1] / len(features))
 
 
-def gibbs_chain(H_mean, W, b_hid, b_vis, visible_units, n_steps, rng):
+CD = namedtuple("CD", ["grads", "error", "chain", "fantasy"])
+
+
+def gibbs_chain(H_mean, W, b_hid, b_vis, visible_units, n_steps, rng, n_labels=0):
     """Run ``n_steps`` (>= 1) of h -> v -> h Gibbs sampling.
 
     The chain starts by sampling h from ``H_mean`` = p(h = 1 | v) of its
@@ -101,9 +160,9 @@ def gibbs_chain(H_mean, W, b_hid, b_vis, visible_units, n_steps, rng):
     first_mean = None
     for _ in range(n_steps):
         H = sample_bernoulli(H_mean, rng)
-        mean = mean_visibles(H, W, b_vis, visible_units)
+        mean = mean_visibles(H, W, b_vis, visible_units, n_labels)
         first_mean = mean if first_mean is None else first_mean
-        V = _sample_around(mean, visible_units, rng)
+        V = _sample_around(mean, visible_units, rng, n_labels)
         H_mean = mean_hiddens(V, W, b_hid)
     return V, H_mean, first_mean
 
@@ -119,6 +178,7 @@ def cd_gradient(
     sparsity_target=0.1,
     sparsity_weight=0.0,
     alpha=0.0,
+    n_labels=0,
 ):
     """CD-k (or PCD-k) estimate of the gradient of the mean negative log-likelihood.
 
@@ -129,11 +189,11 @@ def cd_gradient(
     A sparsity penalty beta * sum_j KL(rho || mean_i p(h_j | v_i)) and L2
     decay (alpha / 2) ||W||^2 are added to the objective.
 
-    Returns ``(grads, reconstruction_error, chain_end)``: the gradients in the
-    order of ``params`` (descent direction), the squared error per row
-    between V0 and its reconstruction E[v | h ~ p(h | v0)] (summed over
-    features, averaged over rows), and the chain's last hidden probabilities
-    (to pass back as ``chain`` for PCD).
+    Returns a :class:`CD` tuple: the gradients in the order of ``params``
+    (descent direction), the squared error per row between V0 and its
+    reconstruction E[v | h ~ p(h | v0)] (summed over features, averaged over
+    rows), the chain's last hidden probabilities (to pass back as ``chain``
+    for PCD) and its last visible sample (the fantasy).
     """
     W, b_hid, b_vis = params
     H0 = mean_hiddens(V0, W, b_hid)
@@ -145,10 +205,11 @@ def cd_gradient(
         visible_units,
         n_gibbs_steps,
         rng,
+        n_labels,
     )
     if chain is not None:  # a persistent chain does not start at the data
         H_sample = sample_bernoulli(H0, rng)
-        reconstruction = mean_visibles(H_sample, W, b_vis, visible_units)
+        reconstruction = mean_visibles(H_sample, W, b_vis, visible_units, n_labels)
     n, m = V0.shape[0], V_neg.shape[0]
     # positive phase (and the sparsity term, which also multiplies V0^T) in one
     # product: d/dW = V0^T (dZ_sparsity - H0 / n) + V_neg^T H_neg / m
@@ -166,4 +227,4 @@ def cd_gradient(
     reconstruction -= V0
     residual = reconstruction.ravel()
     error = float(np.dot(residual, residual)) / n
-    return [grad_W, grad_b_hid, grad_b_vis.astype(W.dtype)], error, H_neg
+    return CD([grad_W, grad_b_hid, grad_b_vis.astype(W.dtype)], error, H_neg, V_neg)

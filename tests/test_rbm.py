@@ -11,9 +11,11 @@ from skdeep._activations import kl_sparsity
 from skdeep._rbm import (
     cd_gradient,
     free_energy,
+    label_free_energies,
     mean_hiddens,
     mean_visibles,
     pseudo_log_likelihood,
+    sample_categorical,
     sample_hiddens,
     sample_visibles,
 )
@@ -143,7 +145,7 @@ def test_monte_carlo_samples_average_to_mean_field(rbm, visible_units):
 def test_cd_with_long_chains_matches_exact_gradient(rbm, data):
     rng = np.random.default_rng(6)
     V0 = np.tile(data, (1000, 1))
-    grads, _, _ = cd_gradient(
+    grads, _, _, _ = cd_gradient(
         V0, rbm, visible_units="bernoulli", n_gibbs_steps=50, rng=rng
     )
     for cd, exact in zip(grads, exact_gradient(rbm, data), strict=True):
@@ -157,7 +159,7 @@ def test_cd1_is_biased_where_long_chains_are_not(rbm, data):
     exact = exact_gradient(rbm, data)[0]
     errors = []
     for k in (1, 50):
-        grads, _, _ = cd_gradient(
+        grads, _, _, _ = cd_gradient(
             V0, rbm, visible_units="bernoulli", n_gibbs_steps=k, rng=rng
         )
         errors.append(np.abs(grads[0] - exact).max())
@@ -169,7 +171,7 @@ def test_persistent_chain_statistics_match_exact_gradient(rbm, data):
     chain, total = None, [np.zeros_like(p) for p in rbm]
     n_updates = 300
     for i in range(n_updates + 20):
-        grads, _, chain = cd_gradient(
+        grads, _, chain, _ = cd_gradient(
             data,
             rbm,
             visible_units="bernoulli",
@@ -194,8 +196,8 @@ def test_sparsity_and_weight_decay_terms_match_finite_differences(rbm, data):
         return kl_sparsity(H, "sigmoid", rho, beta)[0] + 0.5 * alpha * np.sum(W**2)
 
     kwargs = dict(visible_units="bernoulli", n_gibbs_steps=1)
-    plain, _, _ = cd_gradient(data, rbm, rng=np.random.default_rng(9), **kwargs)
-    penalised, _, _ = cd_gradient(
+    plain, _, _, _ = cd_gradient(data, rbm, rng=np.random.default_rng(9), **kwargs)
+    penalised, _, _, _ = cd_gradient(
         data,
         rbm,
         rng=np.random.default_rng(9),
@@ -242,7 +244,7 @@ def test_reconstruction_error_is_expected_squared_error_over_hidden_samples(rbm,
     reconstructions = mean_visibles(ALL_H, W, b, "bernoulli")  # (16, 5)
     squared = ((data[:, None, :] - reconstructions[None]) ** 2).sum(axis=2)
     expected = np.mean(np.sum(p_h_given_v * squared, axis=1))
-    _, error, _ = cd_gradient(
+    _, error, _, _ = cd_gradient(
         np.tile(data, (3000, 1)),
         rbm,
         visible_units="bernoulli",
@@ -256,7 +258,7 @@ def test_reconstruction_error_is_expected_squared_error_over_hidden_samples(rbm,
 def test_float32_in_float32_out(rbm, data, visible_units):
     params = [p.astype(np.float32) for p in rbm]
     V = data.astype(np.float32)
-    grads, error, chain = cd_gradient(
+    grads, error, chain, _ = cd_gradient(
         V,
         params,
         visible_units=visible_units,
@@ -282,3 +284,36 @@ def test_expit_reference():
     np.testing.assert_allclose(
         mean_hiddens(np.array([[1.0, 2.0]]), W, c), expit([[1.5, 1.0]])
     )
+
+
+def test_label_free_energies_match_free_energy_of_each_clamped_label(rbm):
+    n_labels = 2  # the last two of the five visible units form a softmax group
+    V = np.random.default_rng(11).random((4, N_VISIBLE - n_labels))
+    energies = label_free_energies(V, *rbm, "bernoulli", n_labels)
+    for k in range(n_labels):
+        joint = np.hstack([V, np.tile(np.eye(n_labels)[k], (4, 1))])
+        expected = free_energy(joint, *rbm, "bernoulli", n_labels=n_labels)
+        np.testing.assert_allclose(energies[:, k], expected)
+
+
+def test_label_conditional_matches_enumeration(rbm):
+    """p(y | h) of the softmax group, against energies of each one-hot y."""
+    n_labels = 2
+    W, c, b = rbm
+    v = np.array([1.0, 0.0, 1.0])
+    labels = np.eye(n_labels)
+    joint = np.hstack([np.tile(v, (n_labels, 1)), labels])
+    E = energy(joint, ALL_H, rbm, "bernoulli")  # (n_labels, 16)
+    p_y = np.exp(-E - logsumexp(-E, axis=0, keepdims=True))  # p(y | h, v fixed)
+    means = mean_visibles(ALL_H, W, b, "bernoulli", n_labels=n_labels)
+    np.testing.assert_allclose(means[:, -n_labels:], p_y.T)
+    np.testing.assert_allclose(
+        means[:, :-n_labels], expit(ALL_H @ W[:-n_labels].T + b[:-n_labels])
+    )
+
+
+def test_categorical_samples_follow_their_probabilities():
+    P = np.tile([0.2, 0.5, 0.3], (20000, 1))
+    samples = sample_categorical(P, np.random.default_rng(12))
+    assert np.all(samples.sum(axis=1) == 1)
+    np.testing.assert_allclose(samples.mean(axis=0), [0.2, 0.5, 0.3], atol=0.015)
