@@ -1,7 +1,10 @@
 """DBNTransformer: a deep belief network of greedily stacked RBMs."""
 
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from skdeep._dbn_base import BaseDBN, _document
@@ -16,17 +19,34 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
     Each restricted Boltzmann machine learns, without labels, a model of the
     mean-field codes of the one below it (Hinton, Osindero & Teh, 2006);
     ``transform`` is the deterministic up-pass to the top layer's
-    probabilities p(h = 1 | v), ready for a downstream estimator.
+    probabilities p(h = 1 | v), ready for a downstream estimator. Optional
+    wake-sleep fine-tuning then unties each lower layer into recognition
+    weights (used by ``transform``) and generative weights (used by
+    ``inverse_transform`` and ``sample``).
 
     Parameters
     ----------
     <dbn parameters>
 
+    wake_sleep_iter : int, default=0
+        Epochs of wake-sleep fine-tuning after greedy pretraining (0: none).
+        Every layer below the top RBM gets untied recognition (up) and
+        generative (down) weights, trained so that the two agree, while the
+        top RBM keeps learning by CD on the wake-phase states.
+
+    wake_sleep_learning_rate : float, default=0.01
+        Step size of the wake-sleep updates (SGD with ``momentum``).
+
     Attributes
     ----------
     <dbn attributes>
+    wake_sleep_curve_ : list of float
+        Wake-sleep error per epoch: the generative errors of the wake states
+        summed over layers plus the top RBM's reconstruction error.
+
     n_iter_ : int
-        Pretraining epochs run, summed over layers.
+        Epochs run: pretraining epochs summed over layers, plus wake-sleep
+        epochs.
 
     See Also
     --------
@@ -53,6 +73,12 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
     (3, 64)
     """
 
+    _parameter_constraints: dict = {
+        **BaseDBN._parameter_constraints,
+        "wake_sleep_iter": [Interval(Integral, 0, None, closed="left")],
+        "wake_sleep_learning_rate": [Interval(Real, 0, None, closed="neither")],
+    }
+
     def __init__(
         self,
         hidden_layer_sizes=(256,),
@@ -69,6 +95,8 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
         batch_size="auto",
         random_state=None,
         verbose=0,
+        wake_sleep_iter=0,
+        wake_sleep_learning_rate=0.01,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.visible_units = visible_units
@@ -83,6 +111,8 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
         self.batch_size = batch_size
         self.random_state = random_state
         self.verbose = verbose
+        self.wake_sleep_iter = wake_sleep_iter
+        self.wake_sleep_learning_rate = wake_sleep_learning_rate
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -102,9 +132,22 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
             The fitted transformer.
         """
         X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32])
-        pretrained = self._pretrain(X, make_rng(self.random_state))
+        rng = make_rng(self.random_state)
+        pretrained = self._pretrain(X, rng)
         self._set_pretrained(pretrained)
-        self.n_iter_ = sum(len(curve) for curve in self.pretrain_loss_curves_)
+        self.wake_sleep_curve_ = []
+        if self.wake_sleep_iter > 0 and len(pretrained.stack) > 1:
+            params, self.wake_sleep_curve_ = self._wake_sleep(
+                X,
+                pretrained.stack,
+                rng,
+                self.wake_sleep_iter,
+                self.wake_sleep_learning_rate,
+            )
+            self._set_untied(params)
+        self.n_iter_ = sum(len(c) for c in self.pretrain_loss_curves_) + len(
+            self.wake_sleep_curve_
+        )
         self._n_features_out = self.coefs_[-1].shape[1]
         return self
 

@@ -26,6 +26,7 @@ from skdeep._utils import (
     to_dense,
     value_range,
 )
+from skdeep._wake_sleep import split_params, untie, wake_sleep_gradients
 
 # The pseudo-likelihood is monitored on this many rows of each layer's input,
 # flipping this many of its visible units (a scaled, unbiased estimate).
@@ -118,7 +119,12 @@ DBN_ATTRIBUTES_DOC = """\
         Hidden biases of each layer.
 
     visible_intercepts_ : list of ndarray of shape (n_in_k,)
-        Visible biases of each RBM.
+        Visible (generative) biases of each layer.
+
+    generative_coefs_ : list of ndarray of shape (n_out_k, n_in_k)
+        Top-down weights of each layer, used by the down-pass: views of
+        ``coefs_[k].T`` for a greedy stack, separate weights below the top
+        RBM after wake-sleep or up-down fine-tuning.
 
     visible_units_ : str
         Visible units of the bottom RBM, "bernoulli" or "gaussian".
@@ -193,8 +199,12 @@ class BaseDBN(BaseEstimator):
             )
         return self.visible_units
 
-    def _pretrain(self, X, rng):
-        """Greedy CD/PCD pretraining of the RBM stack on every row of X."""
+    def _pretrain(self, X, rng, top_labels=None):
+        """Greedy CD/PCD pretraining of the RBM stack on every row of X.
+
+        ``top_labels = (rows, Y)`` makes the top RBM a joint model of the
+        codes below it and a softmax label group, trained on those rows.
+        """
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         visible_units = self._resolve_visible_units(X)
         mean, scale = (
@@ -208,8 +218,18 @@ class BaseDBN(BaseEstimator):
         def fit_layer(k, inputs):
             units = visible_units if k == 0 else "bernoulli"
             label = f"layer {k + 1}/{len(sizes)} "
+            labels = None
+            if top_labels is not None and k == len(sizes) - 1:
+                inputs, labels = inputs[top_labels[0]], top_labels[1]
             return self._fit_rbm(
-                inputs, sizes[k], units, lambda A: prepare(k, A), batch_size, rng, label
+                inputs,
+                sizes[k],
+                units,
+                lambda A: prepare(k, A),
+                batch_size,
+                rng,
+                label,
+                labels,
             )
 
         def propagate(k, layer, inputs):
@@ -224,9 +244,21 @@ class BaseDBN(BaseEstimator):
         return Pretrained(stack, histories, visible_units, mean, scale)
 
     def _fit_rbm(
-        self, inputs, n_hidden, visible_units, prepare, batch_size, rng, label
+        self,
+        inputs,
+        n_hidden,
+        visible_units,
+        prepare,
+        batch_size,
+        rng,
+        label,
+        labels=None,
     ):
-        """One RBM trained by CD-k or PCD-k with SGD and momentum."""
+        """One RBM trained by CD-k or PCD-k with SGD and momentum.
+
+        ``labels`` (one row per input row) add a softmax label group to the
+        visible layer.
+        """
         n_samples, n_visible = inputs.shape
         dtype = inputs.dtype
         visible_mean = (
@@ -234,15 +266,21 @@ class BaseDBN(BaseEstimator):
             if visible_units == "bernoulli"
             else np.zeros(n_visible)
         )
+        bias = init_visible_bias(visible_mean, VISIBLE_OUTPUT[visible_units], dtype)
+        n_labels = 0 if labels is None else labels.shape[1]
+        if n_labels:  # label biases: log class frequencies
+            bias = np.concatenate([bias, np.log(labels.mean(axis=0) + 1e-3)])
         params = [
-            init_weights(n_visible, n_hidden, rng, dtype),
+            init_weights(n_visible + n_labels, n_hidden, rng, dtype),
             np.zeros(n_hidden, dtype=dtype),
-            init_visible_bias(visible_mean, VISIBLE_OUTPUT[visible_units], dtype),
+            bias.astype(dtype),
         ]
         chain = [None]
 
         def step(params, batch):
             V0 = to_dense(prepare(inputs[batch]))
+            if n_labels:
+                V0 = np.hstack([V0, labels[batch]])
             grads, error, chain_end, _ = cd_gradient(
                 V0,
                 params,
@@ -253,6 +291,7 @@ class BaseDBN(BaseEstimator):
                 sparsity_target=self.sparsity_target,
                 sparsity_weight=self.sparsity_weight,
                 alpha=self.alpha,
+                n_labels=n_labels,
             )
             if self.persistent:
                 chain[0] = chain_end
@@ -271,12 +310,49 @@ class BaseDBN(BaseEstimator):
             rng=rng,
             label=label,
             verbose=self.verbose,
-            monitor=self._pseudo_likelihood_monitor(
-                inputs, visible_units, prepare, rng
-            ),
+            monitor=None
+            if n_labels
+            else self._pseudo_likelihood_monitor(inputs, visible_units, prepare, rng),
             names=("reconstruction error", "pseudo-log-likelihood"),
         )
         return params, history
+
+    def _wake_sleep(self, X, stack, rng, n_epochs, learning_rate, labels=None):
+        """Wake-sleep (or up-down, with ``labels``) epochs; returns the flat
+        untied parameters and the error per epoch.
+
+        ``labels(rows, V) -> array`` gives the label units clamped for the rows
+        of a minibatch (V is their prepared input).
+        """
+        params = untie(stack)
+        visible_units = self.visible_units_
+
+        def step(params, batch):
+            V = to_dense(self._prepare_visibles(X[batch]))
+            grads, error = wake_sleep_gradients(
+                V,
+                params,
+                visible_units=visible_units,
+                n_gibbs_steps=self.n_gibbs_steps,
+                rng=rng,
+                alpha=self.alpha,
+                labels=None if labels is None else labels(batch, V, params),
+            )
+            return error, grads
+
+        history = run_epochs(
+            step,
+            params,
+            SGD(params, learning_rate, self.momentum),
+            n_samples=X.shape[0],
+            n_epochs=n_epochs,
+            batch_size=resolve_batch_size(self.batch_size, X.shape[0], default=64),
+            rng=rng,
+            label="wake-sleep " if labels is None else "up-down ",
+            verbose=self.verbose,
+            names=("error", ""),
+        )
+        return params, history.loss
 
     @staticmethod
     def _pseudo_likelihood_monitor(inputs, visible_units, prepare, rng):
@@ -296,6 +372,7 @@ class BaseDBN(BaseEstimator):
         self.coefs_ = [layer[0] for layer in stack]
         self.intercepts_ = [layer[1] for layer in stack]
         self.visible_intercepts_ = [layer[2] for layer in stack]
+        self.generative_coefs_ = [layer[0].T for layer in stack]
         self.visible_units_ = pretrained.visible_units
         self.mean_ = pretrained.mean
         self.scale_ = pretrained.scale
@@ -315,11 +392,26 @@ class BaseDBN(BaseEstimator):
             A = mean_hiddens(A, W, b_hid)
         return A
 
-    def _down_pass(self, H):
-        """Deterministic mean-field reconstruction from top-layer codes."""
-        for k in range(len(self.coefs_) - 1, -1, -1):
+    def _set_untied(self, params):
+        """Fitted weights from flat wake-sleep parameters (see _wake_sleep)."""
+        layers = split_params(params)
+        lower = range(len(layers.recognition))
+        for k, (R, c), (G, b) in zip(
+            lower, layers.recognition, layers.generative, strict=True
+        ):
+            self.coefs_[k], self.intercepts_[k] = R, c
+            self.generative_coefs_[k], self.visible_intercepts_[k] = G, b
+
+    def _down_pass(self, H, top=None):
+        """Deterministic mean-field down-pass from the codes of layer ``top``.
+
+        Uses the generative weights; ``top`` defaults to the top layer.
+        """
+        top = len(self.coefs_) if top is None else top
+        for k in range(top - 1, -1, -1):
             units = self.visible_units_ if k == 0 else "bernoulli"
-            H = mean_visibles(H, self.coefs_[k], self.visible_intercepts_[k], units)
+            G, b = self.generative_coefs_[k], self.visible_intercepts_[k]
+            H = mean_visibles(H, G.T, b, units)
         if self.mean_ is not None:
             H = H * self.scale_ + self.mean_
         return H

@@ -20,7 +20,9 @@ from skdeep._network import (
     loss_and_gradient,
 )
 from skdeep._optim import Adam
+from skdeep._rbm import clamped_label_chain, label_free_energies, mean_hiddens
 from skdeep._utils import apply_in_chunks, make_rng, resolve_batch_size, to_dense
+from skdeep._wake_sleep import split_params
 
 
 def _backprop_network(pretrained_stack, output):
@@ -39,9 +41,12 @@ def _output_only_network(pretrained_stack, output):
     return list(output), [Dense(0, 1, "softmax")], False
 
 
-# fine_tuning name -> builder of (params, layers, trains_stack). A network
-# that does not train the stack takes the stack's frozen top codes as input.
+# fine_tuning name -> builder of (params, layers, trains_stack) for the
+# softmax-output models. A network that does not train the stack takes the
+# stack's frozen top codes as input. "up-down" has no softmax layer: its labels
+# live in the top RBM (see DBNClassifier._fit_up_down).
 FINE_TUNING = {"backprop": _backprop_network, "none": _output_only_network}
+GENERATIVE_FINE_TUNING = {"up-down"}
 
 
 @_document
@@ -61,15 +66,23 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
     Parameters
     ----------
     <dbn parameters>
-    fine_tuning : {"backprop", "none"}, default="backprop"
+    fine_tuning : {"backprop", "none", "up-down"}, default="backprop"
         "backprop" fine-tunes every layer with the labels; "none" keeps the
-        pretrained stack frozen and trains only the output layer.
+        pretrained stack frozen and trains only the output layer. "up-down"
+        is Hinton, Osindero & Teh's generative classifier: the top RBM
+        models the layer below it together with a softmax label group (its
+        pretraining includes the labels), then up-down epochs untie the lower
+        layers into recognition and generative weights (wake pass, top-level
+        CD with the label clamped, sleep pass). Prediction compares the top
+        RBM's free energy for each label, and ``sample`` draws an input for a
+        requested label.
 
     learning_rate_init : float, default=1e-3
-        Adam step size of fine-tuning.
+        Step size of fine-tuning: Adam's for "backprop" and "none"; for
+        "up-down", the SGD step of the up-down updates (with ``momentum``).
 
     max_iter : int, default=200
-        Maximum fine-tuning epochs.
+        Maximum fine-tuning epochs (up-down runs exactly ``max_iter``).
 
     dropout : float, default=0.0
         Fraction of hidden units dropped at random in each fine-tuning
@@ -78,7 +91,8 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the labeled rows (stratified),
         stop when their accuracy has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs, and restore the best weights.
+        ``n_iter_no_change`` epochs, and restore the best weights. Applies
+        to "backprop" and "none".
 
     validation_fraction : float, default=0.1
         Fraction of labeled rows held out for early stopping.
@@ -93,6 +107,9 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
     unlabeled_label : object, default=None
         The value of ``y`` that marks an unlabeled row (-1 follows
         ``sklearn.semi_supervised``). None: every value of ``y`` is a class.
+        Unlabeled rows take part in the pretraining of every RBM below the
+        top one, and with "up-down" in every up-down epoch, their label units
+        set to the model's current p(y | x).
 
     Attributes
     ----------
@@ -100,14 +117,23 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
     classes_ : ndarray of shape (n_classes,)
         Class labels (never ``unlabeled_label``).
 
-    output_coef_ : ndarray of shape (hidden_layer_sizes[-1], n_classes)
-        Weights of the softmax output layer.
+    output_coef_ : ndarray of shape (hidden_layer_sizes[-1], n_classes) or None
+        Weights of the softmax output layer (None with "up-down").
 
-    output_intercept_ : ndarray of shape (n_classes,)
-        Biases of the softmax output layer.
+    output_intercept_ : ndarray of shape (n_classes,) or None
+        Biases of the softmax output layer (None with "up-down").
+
+    label_coef_ : ndarray of shape (n_classes, hidden_layer_sizes[-1]) or None
+        Weights between the label units and the top hidden layer ("up-down";
+        None otherwise).
+
+    label_intercept_ : ndarray of shape (n_classes,) or None
+        Biases of the label units ("up-down"; None otherwise).
 
     loss_curve_ : list of float
-        Mean fine-tuning log-loss per labeled training row, one per epoch.
+        Mean fine-tuning log-loss per labeled training row, one per epoch
+        (with "up-down": the up-down error per epoch, see
+        ``DBNTransformer.wake_sleep_curve_``).
 
     best_loss_ : float or None
         Lowest training loss (None with early stopping).
@@ -146,7 +172,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
 
     _parameter_constraints: dict = {
         **BaseDBN._parameter_constraints,
-        "fine_tuning": [StrOptions(set(FINE_TUNING))],
+        "fine_tuning": [StrOptions(set(FINE_TUNING) | GENERATIVE_FINE_TUNING)],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
@@ -234,11 +260,51 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
                 f"got 1 class: {classes[0]!r}."
             )
         rng = make_rng(self.random_state)
+        self.classes_ = classes
+        self.label_coef_ = self.label_intercept_ = None
+        if self.fine_tuning in GENERATIVE_FINE_TUNING:
+            self._fit_up_down(X, labeled, y_index, rng)
+            return self
         pretrained = self._pretrain(X, rng)
         self._set_pretrained(pretrained)
-        self.classes_ = classes
         self._fine_tune(X[labeled], y_index, pretrained.stack, rng)
         return self
+
+    def _fit_up_down(self, X, labeled, y_index, rng):
+        """Label-aware top RBM, then up-down epochs over every row."""
+        n_classes = len(self.classes_)
+        Y = np.eye(n_classes, dtype=X.dtype)[y_index]
+        pretrained = self._pretrain(X, rng, top_labels=(np.flatnonzero(labeled), Y))
+        self._set_pretrained(pretrained)
+        self._split_label_units(n_classes)
+        Y_all = np.zeros((X.shape[0], n_classes), dtype=X.dtype)
+        Y_all[labeled] = Y
+
+        def labels(rows, V, params):
+            clamped = Y_all[rows]
+            free = ~labeled[rows]
+            if free.any():  # unlabeled rows: the model's current p(y | x)
+                clamped = clamped.copy()
+                clamped[free] = np.exp(_up_down_log_proba(V[free], params, self))
+            return clamped
+
+        params, curve = self._wake_sleep(
+            X, pretrained.stack, rng, self.max_iter, self.learning_rate_init, labels
+        )
+        self._set_untied(params)
+        self.output_coef_ = self.output_intercept_ = None
+        self.loss_curve_, self.n_iter_ = curve, len(curve)
+        self.best_loss_ = min(curve) if curve else None
+        self.validation_scores_ = self.best_validation_score_ = None
+
+    def _split_label_units(self, n_classes):
+        """Views of the joint top RBM: its input part and its label part."""
+        W, b = self.coefs_[-1], self.visible_intercepts_[-1]
+        n_main = W.shape[0] - n_classes
+        self._top_weights, self._top_visible_bias = W, b
+        self.coefs_[-1], self.visible_intercepts_[-1] = W[:n_main], b[:n_main]
+        self.generative_coefs_[-1] = W[:n_main].T
+        self.label_coef_, self.label_intercept_ = W[n_main:], b[n_main:]
 
     def _labeled_rows(self, y):
         """Boolean mask of labeled rows; checks the labeled targets."""
@@ -343,10 +409,77 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         )
 
         def logits(X_chunk):
+            if self.label_coef_ is not None:
+                return -self._label_free_energies(X_chunk)
             return self._up_pass(X_chunk) @ self.output_coef_ + self.output_intercept_
 
-        dtype = np.result_type(X.dtype, self.output_coef_.dtype)
+        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
         return apply_in_chunks(logits, X, len(self.classes_), dtype)
+
+    def _label_free_energies(self, X):
+        """F(codes, e_k) of the top RBM for every label k (up-down)."""
+        A = self._prepare_visibles(X)
+        for W, b_hid in zip(self.coefs_[:-1], self.intercepts_[:-1], strict=True):
+            A = mean_hiddens(A, W, b_hid)
+        return label_free_energies(
+            to_dense(A),
+            np.vstack([self.coefs_[-1], self.label_coef_]),
+            self.intercepts_[-1],
+            np.concatenate([self.visible_intercepts_[-1], self.label_intercept_]),
+            self.visible_units_ if len(self.coefs_) == 1 else "bernoulli",
+            len(self.classes_),
+        )
+
+    def sample(self, y, *, n_gibbs_steps=1000, random_state=None):
+        """Generate one input row per requested label ("up-down" only).
+
+        Gibbs sampling in the top RBM with the label units clamped to ``y``,
+        then a mean-field down-pass through the generative weights.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            Labels from ``classes_``, one per row to generate.
+
+        n_gibbs_steps : int, default=1000
+            Gibbs steps of each chain in the top RBM.
+
+        random_state : int, RandomState instance or None, default=None
+            Seeds the chains.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_features_in_)
+            Generated rows in the visible range (probabilities for Bernoulli
+            visibles, original units for Gaussian ones).
+        """
+        check_is_fitted(self)
+        if self.label_coef_ is None:
+            raise ValueError(
+                'sample needs a generative model: fit with fine_tuning="up-down".'
+            )
+        y = np.asarray(y)
+        unknown = set(np.unique(y)) - set(self.classes_)
+        if y.ndim != 1 or unknown:
+            raise ValueError(
+                f"y must be a 1-D array of labels from classes_ {list(self.classes_)}"
+                f"; got {sorted(unknown) if unknown else y.shape}."
+            )
+        n_steps = _positive_int(n_gibbs_steps, "n_gibbs_steps")
+        rng = make_rng(random_state)
+        Y = np.eye(len(self.classes_), dtype=self.coefs_[0].dtype)[
+            np.searchsorted(self.classes_, y)
+        ]
+        top = clamped_label_chain(
+            Y,
+            self._top_weights,
+            self.intercepts_[-1],
+            self._top_visible_bias,
+            self.visible_units_ if len(self.coefs_) == 1 else "bernoulli",
+            n_steps,
+            rng,
+        )
+        return self._down_pass(top, top=len(self.coefs_) - 1)
 
     def predict_log_proba(self, X):
         """Log of the class probabilities, columns in ``classes_`` order.
@@ -399,6 +532,24 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _up_down_log_proba(V, params, estimator):
+    """log p(y | x) of a model under up-down training (flat parameters)."""
+    layers = split_params(params)
+    A = V
+    for R, c in layers.recognition:
+        A = mean_hiddens(A, R, c)
+    W, c, b = layers.top
+    units = estimator.visible_units_ if not layers.recognition else "bernoulli"
+    logits = -label_free_energies(A, W, c, b, units, W.shape[0] - A.shape[1])
+    return logits - logsumexp(logits, axis=1, keepdims=True)
+
+
+def _positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    return int(value)
 
 
 def _accuracy_scorer(A, y_index, layers):

@@ -228,3 +228,21 @@ def cd_gradient(
     residual = reconstruction.ravel()
     error = float(np.dot(residual, residual)) / n
     return CD([grad_W, grad_b_hid, grad_b_vis.astype(W.dtype)], error, H_neg, V_neg)
+
+
+def clamped_label_chain(Y, W, b_hid, b_vis, visible_units, n_steps, rng):
+    """Gibbs chains with the label group clamped to the one-hot rows Y.
+
+    Starts from visibles drawn from p(v | h = 0), alternates h ~ p(h | v, y)
+    and v ~ p(v | h) for ``n_steps`` and returns the last E[v | h] of the
+    non-label visibles.
+    """
+    n_labels = Y.shape[1]
+    n_main = W.shape[0] - n_labels
+    H = np.zeros((Y.shape[0], W.shape[1]), dtype=W.dtype)
+    V = sample_visibles(H, W[:n_main], b_vis[:n_main], visible_units, rng)
+    for _ in range(n_steps):
+        H = sample_hiddens(np.hstack([V, Y]), W, b_hid, rng)
+        mean = mean_visibles(H, W[:n_main], b_vis[:n_main], visible_units)
+        V = _sample_around(mean, visible_units, rng)
+    return mean
