@@ -26,7 +26,7 @@ import skdeep
 # checked at its defaults.
 FAST_PARAMS = {
     "DBNTransformer": [
-        dict(hidden_layer_sizes=(8, 4), pretrain_iter=2),
+        dict(hidden_layer_sizes=(8, 4), pretrain_iter=2, wake_sleep_iter=2),
         dict(
             hidden_layer_sizes=(6,),
             visible_units="gaussian",
@@ -38,6 +38,12 @@ FAST_PARAMS = {
         ),
     ],
     "DBNClassifier": [
+        dict(
+            hidden_layer_sizes=(16,),
+            fine_tuning="up-down",
+            pretrain_iter=20,
+            max_iter=2,
+        ),
         dict(
             hidden_layer_sizes=(8,),
             pretrain_iter=2,

@@ -357,3 +357,108 @@ def test_verbose_prints_reconstruction_and_pseudo_likelihood(digits, capsys):
     assert lines[0].startswith("layer 1/1 epoch 1/2: reconstruction error ")
     assert "pseudo-log-likelihood" in lines[0]
     assert lines[-1].startswith("fine-tuning epoch 2/2: loss ")
+
+
+def test_wake_sleep_unties_weights_and_lowers_held_out_reconstruction(digits):
+    X, _ = digits
+    train, test = X[:300], X[300:]
+    params = dict(hidden_layer_sizes=(64, 16), pretrain_iter=10, random_state=0)
+    greedy = DBNTransformer(**params).fit(train)
+    tuned = DBNTransformer(
+        **params, wake_sleep_iter=30, wake_sleep_learning_rate=0.03
+    ).fit(train)
+    # pretraining is identical, then the lower layer is untied
+    np.testing.assert_array_equal(
+        greedy.pretrain_loss_curves_[0], tuned.pretrain_loss_curves_[0]
+    )
+    assert not np.allclose(tuned.generative_coefs_[0], tuned.coefs_[0].T)
+    np.testing.assert_array_equal(greedy.generative_coefs_[0], greedy.coefs_[0].T)
+    assert len(tuned.wake_sleep_curve_) == 30 and tuned.n_iter_ == 50
+
+    def error(model):
+        return np.mean((model.inverse_transform(model.transform(test)) - test) ** 2)
+
+    assert error(tuned) < error(greedy)
+    sample = tuned.sample(4, n_gibbs_steps=20, random_state=0)
+    assert np.all((sample >= 0) & (sample <= 1))
+
+
+def test_up_down_predict_proba_is_softmax_over_label_free_energies(digits):
+    X, y = digits
+    clf = DBNClassifier(
+        (24, 12),
+        fine_tuning="up-down",
+        pretrain_iter=3,
+        max_iter=3,
+        learning_rate_init=0.01,
+        random_state=0,
+    ).fit(X, y)
+    codes = X[:20]
+    for W, b in zip(clf.coefs_[:-1], clf.intercepts_[:-1], strict=True):
+        codes = 1 / (1 + np.exp(-(codes @ W + b)))
+    W_joint = np.vstack([clf.coefs_[-1], clf.label_coef_])
+    b_joint = np.concatenate([clf.visible_intercepts_[-1], clf.label_intercept_])
+    energies = np.column_stack(
+        [
+            free_energy(
+                np.hstack([codes, np.tile(np.eye(10)[k], (20, 1))]),
+                W_joint,
+                clf.intercepts_[-1],
+                b_joint,
+                "bernoulli",
+                n_labels=10,
+            )
+            for k in range(10)
+        ]
+    )
+    expected = np.exp(-energies) / np.exp(-energies).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(clf.predict_proba(X[:20]), expected, rtol=1e-6)
+    assert clf.output_coef_ is None and clf.label_coef_.shape == (10, 12)
+
+
+def test_up_down_learns_and_samples_each_requested_class(digits):
+    X, y = digits
+    clf = DBNClassifier(
+        (64,), fine_tuning="up-down", pretrain_iter=30, max_iter=5, random_state=0
+    ).fit(X[:300], y[:300])
+    assert clf.score(X[300:], y[300:]) > 0.8
+    a = clf.sample([3, 3, 7], n_gibbs_steps=50, random_state=1)
+    np.testing.assert_array_equal(
+        a, clf.sample([3, 3, 7], n_gibbs_steps=50, random_state=1)
+    )
+    assert a.shape == (3, 64) and np.all((a >= 0) & (a <= 1))
+    # a generated "3" is closer to the mean 3 than to the mean 7
+    means = {k: X[y == k].mean(axis=0) for k in (3, 7)}
+    generated = clf.sample([3] * 10 + [7] * 10, n_gibbs_steps=200, random_state=2)
+    assert (
+        np.mean(
+            [
+                np.sum((g - means[3]) ** 2) < np.sum((g - means[7]) ** 2)
+                for g in generated[:10]
+            ]
+        )
+        >= 0.7
+    )
+    with pytest.raises(ValueError, match="classes_"):
+        clf.sample([11])
+    plain = DBNClassifier((8,), pretrain_iter=1, max_iter=1, random_state=0)
+    with pytest.raises(ValueError, match="up-down"):
+        plain.fit(X, y).sample([1])
+
+
+def test_up_down_semi_supervised_and_gaussian_visibles(digits):
+    X, y = digits
+    y_semi = np.where(np.arange(len(y)) % 3 == 0, y, -1)
+    clf = DBNClassifier(
+        (16, 8),
+        fine_tuning="up-down",
+        pretrain_iter=3,
+        max_iter=2,
+        unlabeled_label=-1,
+        random_state=0,
+    ).fit(X * 16, y_semi)
+    assert clf.visible_units_ == "gaussian" and -1 not in clf.classes_
+    proba = clf.predict_proba(X * 16)
+    assert np.all(np.isfinite(proba))
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+    assert np.all(np.isfinite(clf.sample([0, 5], n_gibbs_steps=5, random_state=0)))
