@@ -77,12 +77,14 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         RBM's free energy for each label, and ``sample`` draws an input for a
         requested label.
 
-    learning_rate_init : float, default=1e-3
-        Step size of fine-tuning: Adam's for "backprop" and "none"; for
-        "up-down", the SGD step of the up-down updates (with ``momentum``).
+    learning_rate_init : float or "auto", default="auto"
+        Step size of fine-tuning: Adam's for "backprop" and "none" ("auto":
+        1e-3, MLPClassifier's default); for "up-down", the SGD step of the
+        up-down updates with ``momentum`` ("auto": 0.03).
 
     max_iter : int, default=200
-        Maximum fine-tuning epochs (up-down runs exactly ``max_iter``).
+        Maximum fine-tuning epochs. Up-down runs exactly ``max_iter`` epochs,
+        each several times the cost of a backprop epoch; 30 is a good start.
 
     dropout : float, default=0.0
         Fraction of hidden units dropped at random in each fine-tuning
@@ -173,7 +175,10 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
     _parameter_constraints: dict = {
         **BaseDBN._parameter_constraints,
         "fine_tuning": [StrOptions(set(FINE_TUNING) | GENERATIVE_FINE_TUNING)],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_init": [
+            Interval(Real, 0, None, closed="neither"),
+            StrOptions({"auto"}),
+        ],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
@@ -200,7 +205,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         random_state=None,
         verbose=0,
         fine_tuning="backprop",
-        learning_rate_init=1e-3,
+        learning_rate_init="auto",
         max_iter=200,
         dropout=0.0,
         early_stopping=False,
@@ -289,13 +294,18 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
             return clamped
 
         params, curve = self._wake_sleep(
-            X, pretrained.stack, rng, self.max_iter, self.learning_rate_init, labels
+            X, pretrained.stack, rng, self.max_iter, self._learning_rate(), labels
         )
         self._set_untied(params)
         self.output_coef_ = self.output_intercept_ = None
         self.loss_curve_, self.n_iter_ = curve, len(curve)
         self.best_loss_ = min(curve) if curve else None
         self.validation_scores_ = self.best_validation_score_ = None
+
+    def _learning_rate(self):
+        if self.learning_rate_init != "auto":
+            return self.learning_rate_init
+        return 0.03 if self.fine_tuning in GENERATIVE_FINE_TUNING else 1e-3
 
     def _split_label_units(self, n_classes):
         """Views of the joint top RBM: its input part and its label part."""
@@ -340,7 +350,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         result = fine_tune(
             self._fine_tuning_step(inputs[train], y_index[train], prepare, layers, rng),
             params,
-            Adam(params, self.learning_rate_init),
+            Adam(params, self._learning_rate()),
             n_samples=len(train),
             max_iter=self.max_iter,
             batch_size=resolve_batch_size(self.batch_size, len(train), default=64),
