@@ -5,11 +5,17 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skdeep._dbn_base import BaseDBN, _document
 from skdeep._rbm import free_energy, gibbs_chain, mean_hiddens, sample_visibles
-from skdeep._utils import apply_in_chunks, make_rng
+from skdeep._utils import (
+    apply_in_chunks,
+    decode_codes,
+    make_rng,
+    map_rows,
+    validate_fitted_input,
+)
 
 
 @_document
@@ -151,12 +157,6 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
         self._n_features_out = self.coefs_[-1].shape[1]
         return self
 
-    def _validate_fitted_input(self, X):
-        check_is_fitted(self)
-        return validate_data(
-            self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
-        )
-
     def transform(self, X):
         """Top-layer probabilities p(h = 1 | x) of the deterministic up-pass.
 
@@ -170,9 +170,8 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
         codes : ndarray of shape (n_samples, hidden_layer_sizes[-1])
             Top-layer activation probabilities.
         """
-        X = self._validate_fitted_input(X)
-        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-        return apply_in_chunks(self._up_pass, X, self._n_features_out, dtype)
+        X = validate_fitted_input(self, X)
+        return map_rows(self._up_pass, self, X, self._n_features_out)
 
     def inverse_transform(self, X):
         """Mean-field down-pass from top-layer codes to the input space.
@@ -188,15 +187,7 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
             Expected visibles: probabilities for Bernoulli visibles, values in
             the original units for Gaussian ones.
         """
-        check_is_fitted(self)
-        X = check_array(X, dtype=[np.float64, np.float32])
-        if X.shape[1] != self._n_features_out:
-            raise ValueError(
-                f"inverse_transform expects codes with {self._n_features_out} "
-                f"features (the top layer's size); got {X.shape[1]}."
-            )
-        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-        return apply_in_chunks(self._down_pass, X, self.n_features_in_, dtype)
+        return decode_codes(self, X, self._down_pass)
 
     def score_samples(self, X):
         """Negative free energy of each row under the bottom RBM.
@@ -215,7 +206,7 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
         scores : ndarray of shape (n_samples,)
             Higher means more probable.
         """
-        X = self._validate_fitted_input(X)
+        X = validate_fitted_input(self, X)
         W, b_hid, b_vis = (
             self.coefs_[0],
             self.intercepts_[0],

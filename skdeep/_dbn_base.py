@@ -180,6 +180,29 @@ def standardization(X):
     return mean.astype(X.dtype), scale.astype(X.dtype)
 
 
+def init_rbm(inputs, n_hidden, visible_units, labels, rng):
+    """``[W, b_hid, b_vis]`` of a new RBM, in the dtype of ``inputs``.
+
+    W Glorot-uniform, b_hid zero, b_vis at the data mean seen through the
+    visible output (zero for standardized Gaussian visibles) and, for a label
+    group, at the log class frequencies.
+    """
+    n_visible, dtype = inputs.shape[1], inputs.dtype
+    if visible_units == "bernoulli":
+        visible_mean = column_means(inputs)
+    else:
+        visible_mean = np.zeros(n_visible)
+    bias = init_visible_bias(visible_mean, VISIBLE_OUTPUT[visible_units], dtype)
+    n_labels = 0 if labels is None else labels.shape[1]
+    if n_labels:
+        bias = np.concatenate([bias, np.log(labels.mean(axis=0) + 1e-3)])
+    return [
+        init_weights(n_visible + n_labels, n_hidden, rng, dtype),
+        np.zeros(n_hidden, dtype=dtype),
+        bias.astype(dtype),
+    ]
+
+
 class BaseDBN(BaseEstimator):
     """Greedy RBM pretraining and inference shared by the DBN estimators."""
 
@@ -259,22 +282,9 @@ class BaseDBN(BaseEstimator):
         ``labels`` (one row per input row) add a softmax label group to the
         visible layer.
         """
-        n_samples, n_visible = inputs.shape
-        dtype = inputs.dtype
-        visible_mean = (
-            column_means(inputs)
-            if visible_units == "bernoulli"
-            else np.zeros(n_visible)
-        )
-        bias = init_visible_bias(visible_mean, VISIBLE_OUTPUT[visible_units], dtype)
+        n_samples = inputs.shape[0]
         n_labels = 0 if labels is None else labels.shape[1]
-        if n_labels:  # label biases: log class frequencies
-            bias = np.concatenate([bias, np.log(labels.mean(axis=0) + 1e-3)])
-        params = [
-            init_weights(n_visible + n_labels, n_hidden, rng, dtype),
-            np.zeros(n_hidden, dtype=dtype),
-            bias.astype(dtype),
-        ]
+        params = init_rbm(inputs, n_hidden, visible_units, labels, rng)
         chain = [None]
 
         def step(params, batch):
@@ -297,13 +307,10 @@ class BaseDBN(BaseEstimator):
                 chain[0] = chain_end
             return error, grads
 
-        learning_rate = self.pretrain_learning_rate
-        if learning_rate == "auto":
-            learning_rate = AUTO_LEARNING_RATES[visible_units]
         history = run_epochs(
             step,
             params,
-            SGD(params, learning_rate, self.momentum),
+            SGD(params, self._rbm_learning_rate(visible_units), self.momentum),
             n_samples=n_samples,
             n_epochs=self.pretrain_iter,
             batch_size=batch_size,
@@ -353,6 +360,11 @@ class BaseDBN(BaseEstimator):
             names=("error", ""),
         )
         return params, history.loss
+
+    def _rbm_learning_rate(self, visible_units):
+        if self.pretrain_learning_rate == "auto":
+            return AUTO_LEARNING_RATES[visible_units]
+        return self.pretrain_learning_rate
 
     @staticmethod
     def _pseudo_likelihood_monitor(inputs, visible_units, prepare, rng):

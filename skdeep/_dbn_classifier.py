@@ -21,7 +21,14 @@ from skdeep._network import (
 )
 from skdeep._optim import Adam
 from skdeep._rbm import clamped_label_chain, label_free_energies, mean_hiddens
-from skdeep._utils import apply_in_chunks, make_rng, resolve_batch_size, to_dense
+from skdeep._utils import (
+    apply_in_chunks,
+    make_rng,
+    map_rows,
+    resolve_batch_size,
+    to_dense,
+    validate_fitted_input,
+)
 from skdeep._wake_sleep import split_params
 
 
@@ -413,18 +420,14 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         )
 
     def _logits(self, X):
-        check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
-        )
+        X = validate_fitted_input(self, X)
 
         def logits(X_chunk):
             if self.label_coef_ is not None:
                 return -self._label_free_energies(X_chunk)
             return self._up_pass(X_chunk) @ self.output_coef_ + self.output_intercept_
 
-        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-        return apply_in_chunks(logits, X, len(self.classes_), dtype)
+        return map_rows(logits, self, X, len(self.classes_))
 
     def _label_free_energies(self, X):
         """F(codes, e_k) of the top RBM for every label k (up-down)."""

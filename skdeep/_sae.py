@@ -10,7 +10,7 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from skdeep._autoencoder import (
     corrupt,
@@ -27,9 +27,12 @@ from skdeep._utils import (
     apply_in_chunks,
     check_hidden_layer_sizes,
     column_means,
+    decode_codes,
     make_rng,
+    map_rows,
     resolve_batch_size,
     to_dense,
+    validate_fitted_input,
     value_range,
 )
 
@@ -399,15 +402,8 @@ class StackedAutoencoderTransformer(
         codes : ndarray of shape (n_samples, hidden_layer_sizes[-1])
             The codes, in the dtype of the fitted weights.
         """
-        X = self._validate_fitted_input(X)
-        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-        return apply_in_chunks(self._encode_stack, X, self._n_features_out, dtype)
-
-    def _validate_fitted_input(self, X):
-        check_is_fitted(self)
-        return validate_data(
-            self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
-        )
+        X = validate_fitted_input(self, X)
+        return map_rows(self._encode_stack, self, X, self._n_features_out)
 
     def inverse_transform(self, X):
         """Decode top-layer codes down the stack to the input space.
@@ -422,15 +418,7 @@ class StackedAutoencoderTransformer(
         X_original : ndarray of shape (n_samples, n_features_in_)
             The reconstruction.
         """
-        check_is_fitted(self)
-        X = check_array(X, dtype=[np.float64, np.float32])
-        if X.shape[1] != self._n_features_out:
-            raise ValueError(
-                f"inverse_transform expects codes with {self._n_features_out} "
-                f"features (the top layer's size); got {X.shape[1]}."
-            )
-        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-        return apply_in_chunks(self._decode_stack, X, self.n_features_in_, dtype)
+        return decode_codes(self, X, self._decode_stack)
 
     def score(self, X, y=None):
         """Negative mean squared reconstruction error (higher is better).
@@ -451,7 +439,7 @@ class StackedAutoencoderTransformer(
         score : float
             Minus the mean squared reconstruction error.
         """
-        X = self._validate_fitted_input(X)
+        X = validate_fitted_input(self, X)
 
         def squared_errors(X_chunk):
             X_chunk = to_dense(X_chunk)

@@ -5,6 +5,7 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import check_random_state, gen_batches
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 # Rows per chunk in transform-like methods: memory stays bounded by the output
 # plus one chunk of intermediate codes.
@@ -70,3 +71,30 @@ def apply_in_chunks(fn, X, n_outputs, dtype):
     for rows in gen_batches(X.shape[0], CHUNK_SIZE):
         out[rows] = fn(X[rows])
     return out
+
+
+def validate_fitted_input(estimator, X):
+    """X checked against a fitted estimator: finite, 2-D, the fitted width."""
+    check_is_fitted(estimator)
+    return validate_data(
+        estimator, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
+    )
+
+
+def map_rows(fn, estimator, X, n_outputs):
+    """``fn`` over row chunks of X, in the dtype of X and the fitted weights."""
+    dtype = np.result_type(X.dtype, estimator.coefs_[0].dtype)
+    return apply_in_chunks(fn, X, n_outputs, dtype)
+
+
+def decode_codes(estimator, X, down_pass):
+    """``inverse_transform``: top-layer codes X mapped by ``down_pass``."""
+    check_is_fitted(estimator)
+    X = check_array(X, dtype=[np.float64, np.float32])
+    n_codes = estimator._n_features_out
+    if X.shape[1] != n_codes:
+        raise ValueError(
+            f"inverse_transform expects codes with {n_codes} features (the top "
+            f"layer's size); got {X.shape[1]}."
+        )
+    return map_rows(down_pass, estimator, X, estimator.n_features_in_)
