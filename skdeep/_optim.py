@@ -1,7 +1,9 @@
 """Minibatch optimizers that update a list of parameter arrays in place.
 
 Each optimizer keeps only its own state (velocities, moments), allocated in
-the parameters' dtype, and exposes ``update(params, grads)``.
+the parameters' dtype, and exposes ``update(params, grads)``. The gradient
+arrays belong to the optimizer once passed: it may overwrite them (they are
+fresh every minibatch), which saves a temporary per parameter.
 """
 
 import numpy as np
@@ -23,10 +25,11 @@ class SGD:
         """Take one step against ``grads``, in place on ``params``."""
         lr, mu = self.learning_rate, self.momentum
         for p, g, v in zip(params, grads, self.velocities, strict=True):
+            g *= lr
             v *= mu
-            v -= lr * g
+            v -= g
             if self.nesterov:
-                p += mu * v - lr * g
+                p += mu * v - g
             else:
                 p += v
 

@@ -85,7 +85,8 @@ def sample_categorical(P, rng):
 
 def sample_bernoulli(P, rng):
     """1 with probability P, else 0, in P's dtype."""
-    return (rng.random(P.shape, dtype=P.dtype) < P).astype(P.dtype)
+    U = rng.random(P.shape, dtype=P.dtype)
+    return np.less(U, P, out=U)  # the bool result lands as 0.0 / 1.0 in U
 
 
 def free_energy(V, W, b_hid, b_vis, visible_units, n_labels=0):
