@@ -37,7 +37,11 @@ html_theme_options = {"navigation_with_keys": False}
 html_static_path = []
 
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": True}
+# The metadata-routing setters sklearn generates refer to sklearn's own pages.
+autodoc_default_options = {
+    "members": True,
+    "exclude-members": "set_fit_request,set_score_request,set_predict_request",
+}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 
@@ -55,18 +59,29 @@ _LINKED = {
         "https://scikit-learn.org/stable/",
         {
             "sklearn.pipeline.Pipeline": (
-                "class", "modules/generated/sklearn.pipeline.Pipeline.html"),
+                "class",
+                "modules/generated/sklearn.pipeline.Pipeline.html",
+            ),
             "sklearn.model_selection.GridSearchCV": (
-                "class", "modules/generated/sklearn.model_selection.GridSearchCV.html"),
+                "class",
+                "modules/generated/sklearn.model_selection.GridSearchCV.html",
+            ),
             "sklearn.neural_network.BernoulliRBM": (
-                "class", "modules/generated/sklearn.neural_network.BernoulliRBM.html"),
+                "class",
+                "modules/generated/sklearn.neural_network.BernoulliRBM.html",
+            ),
             "sklearn.neural_network.MLPClassifier": (
-                "class", "modules/generated/sklearn.neural_network.MLPClassifier.html"),
+                "class",
+                "modules/generated/sklearn.neural_network.MLPClassifier.html",
+            ),
             "sklearn.linear_model.LogisticRegression": (
                 "class",
-                "modules/generated/sklearn.linear_model.LogisticRegression.html"),
+                "modules/generated/sklearn.linear_model.LogisticRegression.html",
+            ),
             "sklearn.preprocessing.MinMaxScaler": (
-                "class", "modules/generated/sklearn.preprocessing.MinMaxScaler.html"),
+                "class",
+                "modules/generated/sklearn.preprocessing.MinMaxScaler.html",
+            ),
         },
     ),
     "numpy": (
@@ -75,8 +90,12 @@ _LINKED = {
     ),
     "scipy": (
         "https://docs.scipy.org/doc/scipy/",
-        {"scipy.sparse.csr_matrix": (
-            "class", "reference/generated/scipy.sparse.csr_matrix.html")},
+        {
+            "scipy.sparse.csr_matrix": (
+                "class",
+                "reference/generated/scipy.sparse.csr_matrix.html",
+            )
+        },
     ),
 }
 

@@ -12,6 +12,7 @@ logistic regression. Same data (sklearn's digits scaled to [0, 1]), same
 5-fold stratified split, one run.
 """
 
+import sys
 import time
 
 import matplotlib.pyplot as plt
@@ -59,5 +60,5 @@ ax.set_xticks(range(len(results)), list(results), fontsize=8)
 ax.set_ylabel("5-fold CV accuracy")
 ax.set_title(f"digits, hidden layer {hidden}")
 fig.tight_layout()
-if __name__ == "__main__":
+if "sphinx_gallery" not in sys.modules:  # run as a script: save the figure
     fig.savefig("dbn_digits.png", dpi=80)

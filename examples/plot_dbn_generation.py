@@ -13,6 +13,8 @@ classification accuracy of the same model on held-out rows is printed next
 to a backprop-tuned network.
 """
 
+import sys
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits
@@ -57,6 +59,6 @@ for ax, image, k in zip(axes2, chain, steps, strict=True):
     ax.set_title(f"{k}", fontsize=8)
     ax.set_axis_off()
 fig2.suptitle("A Gibbs chain for the label 2 (steps)")
-if __name__ == "__main__":
+if "sphinx_gallery" not in sys.modules:  # run as a script: save the figure
     fig.savefig("dbn_generated_digits.png", dpi=60)
     fig2.savefig("dbn_gibbs_chain.png", dpi=80)

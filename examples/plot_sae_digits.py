@@ -10,6 +10,7 @@ scored by the same 5-fold stratified cross-validation on sklearn's bundled
 digits scaled to [0, 1]. The figure shows the first layer's learned filters.
 """
 
+import sys
 import time
 
 import matplotlib.pyplot as plt
@@ -55,6 +56,6 @@ for ax, weights in zip(axes.ravel(), sae.coefs_[0].T, strict=False):
     ax.imshow(weights.reshape(8, 8), cmap="gray", interpolation="nearest")
     ax.set_axis_off()
 fig.suptitle("First-layer filters of the sparse autoencoder (128 of 256)")
-if __name__ == "__main__":
+if "sphinx_gallery" not in sys.modules:  # run as a script: save the figure
     fig.savefig("sae_filters.png", dpi=80)
     print("filters saved to sae_filters.png")

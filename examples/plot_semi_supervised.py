@@ -11,6 +11,8 @@ can only learn from the labeled rows. Test accuracy against the fraction of
 labels, averaged over the folds of a 5-fold stratified split.
 """
 
+import sys
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits
@@ -58,5 +60,5 @@ ax.set_xlabel("fraction of training rows with labels")
 ax.set_ylabel("test accuracy (5-fold mean)")
 ax.legend()
 fig.tight_layout()
-if __name__ == "__main__":
+if "sphinx_gallery" not in sys.modules:  # run as a script: save the figure
     fig.savefig("semi_supervised.png", dpi=80)

@@ -183,7 +183,7 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
 
         Returns
         -------
-        X_original : ndarray of shape (n_samples, n_features_in_)
+        X_original : ndarray of shape (n_samples, n_features)
             Expected visibles: probabilities for Bernoulli visibles, values in
             the original units for Gaussian ones.
         """
@@ -235,7 +235,7 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
 
         Returns
         -------
-        X_new : ndarray of shape (n_samples, n_features_in_)
+        X_new : ndarray of shape (n_samples, n_features)
             Generated rows, in the visible range: probabilities for Bernoulli
             visibles, original units for Gaussian ones.
         """

@@ -129,10 +129,10 @@ DBN_ATTRIBUTES_DOC = """\
     visible_units_ : str
         Visible units of the bottom RBM, "bernoulli" or "gaussian".
 
-    mean_ : ndarray of shape (n_features_in_,) or None
+    mean_ : ndarray of shape (n_features,) or None
         Mean used to standardize Gaussian visibles (None for Bernoulli).
 
-    scale_ : ndarray of shape (n_features_in_,) or None
+    scale_ : ndarray of shape (n_features,) or None
         Standard deviation used to standardize Gaussian visibles (None for
         Bernoulli).
 
@@ -148,7 +148,7 @@ DBN_ATTRIBUTES_DOC = """\
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of features seen during fit, when X has string column names.
 """
 

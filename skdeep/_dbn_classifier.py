@@ -462,7 +462,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
 
         Returns
         -------
-        X_new : ndarray of shape (n_samples, n_features_in_)
+        X_new : ndarray of shape (n_samples, n_features)
             Generated rows in the visible range (probabilities for Bernoulli
             visibles, original units for Gaussian ones).
         """

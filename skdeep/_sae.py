@@ -147,7 +147,7 @@ class StackedAutoencoderTransformer(
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of features seen during fit, when X has string column names.
 
     See Also
@@ -415,7 +415,7 @@ class StackedAutoencoderTransformer(
 
         Returns
         -------
-        X_original : ndarray of shape (n_samples, n_features_in_)
+        X_original : ndarray of shape (n_samples, n_features)
             The reconstruction.
         """
         return decode_codes(self, X, self._decode_stack)
