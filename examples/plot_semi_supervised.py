@@ -8,7 +8,7 @@ Only a fraction of the training rows keep their labels; the rest are marked
 its RBMs on every training row and fine-tunes on the labeled ones;
 :class:`~sklearn.neural_network.MLPClassifier` with the same hidden layers
 can only learn from the labeled rows. Test accuracy against the fraction of
-labels, averaged over the folds of a 5-fold stratified split.
+labels, averaged over the folds of a 3-fold stratified split.
 """
 
 import sys
@@ -25,7 +25,7 @@ X, y = load_digits(return_X_y=True)
 X = X / 16.0
 hidden = (256,)
 fractions = [0.05, 0.1, 0.2, 0.5, 1.0]
-cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+cv = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
 
 
 def accuracies(fraction):
@@ -57,7 +57,7 @@ ax.plot(fractions, results[:, 1], "s-", label="MLPClassifier (labeled rows only)
 ax.set_xscale("log")
 ax.set_xticks(fractions, [f"{f:.0%}" for f in fractions])
 ax.set_xlabel("fraction of training rows with labels")
-ax.set_ylabel("test accuracy (5-fold mean)")
+ax.set_ylabel("test accuracy (3-fold mean)")
 ax.legend()
 fig.tight_layout()
 if "sphinx_gallery" not in sys.modules:  # run as a script: save the figure
