@@ -194,7 +194,10 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
 
         -F(x) = log p(x) + log Z: the bottom RBM's log-likelihood up to its
         (intractable) log-partition function, which does not depend on x. It
-        ranks rows by how typical the model finds them; deterministic.
+        ranks rows by how typical the model finds them; deterministic. After
+        wake-sleep the bottom layer is untied and this uses its recognition
+        weights with its generative visible biases, a proxy rather than an
+        RBM's exact free energy.
 
         Parameters
         ----------
