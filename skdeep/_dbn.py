@@ -11,6 +11,7 @@ from skdeep._dbn_base import BaseDBN, _document
 from skdeep._rbm import free_energy, gibbs_chain, mean_hiddens, sample_visibles
 from skdeep._utils import (
     apply_in_chunks,
+    check_positive_int,
     decode_codes,
     make_rng,
     map_rows,
@@ -243,8 +244,8 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
             visibles, original units for Gaussian ones.
         """
         check_is_fitted(self)
-        n_samples = self._validate_count(n_samples, "n_samples")
-        n_gibbs_steps = self._validate_count(n_gibbs_steps, "n_gibbs_steps")
+        n_samples = check_positive_int(n_samples, "n_samples")
+        n_gibbs_steps = check_positive_int(n_gibbs_steps, "n_gibbs_steps")
         rng = make_rng(random_state)
         W, b_hid, b_vis = (
             self.coefs_[-1],
@@ -259,16 +260,6 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
             mean_hiddens(start, W, b_hid), W, b_hid, b_vis, units, n_gibbs_steps, rng
         )
         return self._down_pass(H_mean)
-
-    @staticmethod
-    def _validate_count(value, name):
-        if (
-            not isinstance(value, int | np.integer)
-            or isinstance(value, bool)
-            or value < 1
-        ):
-            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-        return int(value)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

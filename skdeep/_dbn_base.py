@@ -23,8 +23,8 @@ from skdeep._utils import (
     check_hidden_layer_sizes,
     column_means,
     resolve_batch_size,
+    resolve_for_range,
     to_dense,
-    value_range,
 )
 from skdeep._wake_sleep import split_params, untie, wake_sleep_gradients
 
@@ -209,18 +209,9 @@ class BaseDBN(BaseEstimator):
     _parameter_constraints: dict = dict(DBN_PARAMETER_CONSTRAINTS)
 
     def _resolve_visible_units(self, X):
-        low, high = value_range(X)
-        in_unit_interval = low >= 0 and high <= 1
-        if self.visible_units == "auto":
-            return "bernoulli" if in_unit_interval else "gaussian"
-        if self.visible_units == "bernoulli" and not in_unit_interval:
-            raise ValueError(
-                f'visible_units="bernoulli" needs inputs in [0, 1]; X lies in '
-                f"[{low:.4g}, {high:.4g}]. Scale X with "
-                "sklearn.preprocessing.MinMaxScaler, or use "
-                'visible_units="gaussian" (or "auto") for real-valued inputs.'
-            )
-        return self.visible_units
+        return resolve_for_range(
+            X, "visible_units", self.visible_units, "bernoulli", "gaussian"
+        )
 
     def _pretrain(self, X, rng, top_labels=None):
         """Greedy CD/PCD pretraining of the RBM stack on every row of X.
@@ -282,44 +273,22 @@ class BaseDBN(BaseEstimator):
         ``labels`` (one row per input row) add a softmax label group to the
         visible layer.
         """
-        n_samples = inputs.shape[0]
         n_labels = 0 if labels is None else labels.shape[1]
         params = init_rbm(inputs, n_hidden, visible_units, labels, rng)
-        chain = [None]
-
-        def step(params, batch):
-            V0 = to_dense(prepare(inputs[batch]))
-            if n_labels:
-                V0 = np.hstack([V0, labels[batch]])
-            grads, error, chain_end, _ = cd_gradient(
-                V0,
-                params,
-                visible_units=visible_units,
-                n_gibbs_steps=self.n_gibbs_steps,
-                rng=rng,
-                chain=chain[0],
-                sparsity_target=self.sparsity_target,
-                sparsity_weight=self.sparsity_weight,
-                alpha=self.alpha,
-                n_labels=n_labels,
-            )
-            if self.persistent:
-                chain[0] = chain_end
-            return error, grads
-
+        step = self._cd_step(inputs, prepare, visible_units, labels, rng)
         history = run_epochs(
             step,
             params,
             SGD(params, self._rbm_learning_rate(visible_units), self.momentum),
-            n_samples=n_samples,
+            n_samples=inputs.shape[0],
             n_epochs=self.pretrain_iter,
             batch_size=batch_size,
             rng=rng,
             label=label,
             verbose=self.verbose,
-            monitor=None
-            if n_labels
-            else self._pseudo_likelihood_monitor(inputs, visible_units, prepare, rng),
+            monitor=self._pseudo_likelihood_monitor(
+                inputs, visible_units, prepare, rng, n_labels
+            ),
             names=("reconstruction error", "pseudo-log-likelihood"),
         )
         return params, history
@@ -361,14 +330,43 @@ class BaseDBN(BaseEstimator):
         )
         return params, history.loss
 
+    def _cd_step(self, inputs, prepare, visible_units, labels, rng):
+        """step(params, batch) -> (reconstruction error, CD/PCD gradients)."""
+        n_labels = 0 if labels is None else labels.shape[1]
+        chain = [None]  # where a persistent chain stopped
+
+        def step(params, batch):
+            V0 = to_dense(prepare(inputs[batch]))
+            if n_labels:
+                V0 = np.hstack([V0, labels[batch]])
+            grads, error, chain_end, _ = cd_gradient(
+                V0,
+                params,
+                visible_units=visible_units,
+                n_gibbs_steps=self.n_gibbs_steps,
+                rng=rng,
+                chain=chain[0],
+                sparsity_target=self.sparsity_target,
+                sparsity_weight=self.sparsity_weight,
+                alpha=self.alpha,
+                n_labels=n_labels,
+            )
+            if self.persistent:
+                chain[0] = chain_end
+            return error, grads
+
+        return step
+
     def _rbm_learning_rate(self, visible_units):
         if self.pretrain_learning_rate == "auto":
             return AUTO_LEARNING_RATES[visible_units]
         return self.pretrain_learning_rate
 
     @staticmethod
-    def _pseudo_likelihood_monitor(inputs, visible_units, prepare, rng):
-        if visible_units != "bernoulli":
+    def _pseudo_likelihood_monitor(inputs, visible_units, prepare, rng, n_labels):
+        """Mean pseudo-log-likelihood on fixed rows and units (None when it
+        does not apply: Gaussian visibles or a label group)."""
+        if visible_units != "bernoulli" or n_labels:
             return None
         n_rows = min(_MONITOR_ROWS, inputs.shape[0])
         rows = np.sort(rng.choice(inputs.shape[0], n_rows, replace=False))

@@ -20,16 +20,17 @@ from skdeep._network import (
     loss_and_gradient,
 )
 from skdeep._optim import Adam
-from skdeep._rbm import clamped_label_chain, label_free_energies, mean_hiddens
+from skdeep._rbm import clamped_label_chain
 from skdeep._utils import (
     apply_in_chunks,
+    check_positive_int,
     make_rng,
     map_rows,
     resolve_batch_size,
     to_dense,
     validate_fitted_input,
 )
-from skdeep._wake_sleep import split_params
+from skdeep._wake_sleep import label_logits, split_params
 
 
 def _backprop_network(pretrained_stack, output):
@@ -424,24 +425,15 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
 
         def logits(X_chunk):
             if self.label_coef_ is not None:
-                return -self._label_free_energies(X_chunk)
+                return label_logits(
+                    to_dense(self._prepare_visibles(X_chunk)),
+                    list(zip(self.coefs_[:-1], self.intercepts_[:-1], strict=True)),
+                    [self._top_weights, self.intercepts_[-1], self._top_visible_bias],
+                    self.visible_units_,
+                )
             return self._up_pass(X_chunk) @ self.output_coef_ + self.output_intercept_
 
         return map_rows(logits, self, X, len(self.classes_))
-
-    def _label_free_energies(self, X):
-        """F(codes, e_k) of the top RBM for every label k (up-down)."""
-        A = self._prepare_visibles(X)
-        for W, b_hid in zip(self.coefs_[:-1], self.intercepts_[:-1], strict=True):
-            A = mean_hiddens(A, W, b_hid)
-        return label_free_energies(
-            to_dense(A),
-            np.vstack([self.coefs_[-1], self.label_coef_]),
-            self.intercepts_[-1],
-            np.concatenate([self.visible_intercepts_[-1], self.label_intercept_]),
-            self.visible_units_ if len(self.coefs_) == 1 else "bernoulli",
-            len(self.classes_),
-        )
 
     def sample(self, y, *, n_gibbs_steps=1000, random_state=None):
         """Generate one input row per requested label ("up-down" only).
@@ -478,7 +470,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
                 f"y must be a 1-D array of labels from classes_ {list(self.classes_)}"
                 f"; got {sorted(unknown) if unknown else y.shape}."
             )
-        n_steps = _positive_int(n_gibbs_steps, "n_gibbs_steps")
+        n_steps = check_positive_int(n_gibbs_steps, "n_gibbs_steps")
         rng = make_rng(random_state)
         Y = np.eye(len(self.classes_), dtype=self.coefs_[0].dtype)[
             np.searchsorted(self.classes_, y)
@@ -550,19 +542,8 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
 def _up_down_log_proba(V, params, estimator):
     """log p(y | x) of a model under up-down training (flat parameters)."""
     layers = split_params(params)
-    A = V
-    for R, c in layers.recognition:
-        A = mean_hiddens(A, R, c)
-    W, c, b = layers.top
-    units = estimator.visible_units_ if not layers.recognition else "bernoulli"
-    logits = -label_free_energies(A, W, c, b, units, W.shape[0] - A.shape[1])
+    logits = label_logits(V, layers.recognition, layers.top, estimator.visible_units_)
     return logits - logsumexp(logits, axis=1, keepdims=True)
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-    return int(value)
 
 
 def _accuracy_scorer(A, y_index, layers):

@@ -74,11 +74,8 @@ class Adam:
             p -= buf
 
 
-OPTIMIZERS = {"sgd": SGD, "adam": Adam}
-
-
 def make_optimizer(name, params, learning_rate, momentum):
-    """The optimizer called ``name`` for ``params``."""
+    """The optimizer called ``name`` ("sgd" or "adam") for ``params``."""
     if name == "sgd":
         return SGD(params, learning_rate, momentum=momentum)
-    return OPTIMIZERS[name](params, learning_rate)
+    return Adam(params, learning_rate)

@@ -224,7 +224,7 @@ def cd_gradient(
     if alpha > 0:
         grad_W += alpha * W
     grad_b_hid = positive.sum(axis=0) + H_neg_scaled.sum(axis=0)
-    grad_b_vis = V_neg.mean(axis=0) - np.asarray(V0.mean(axis=0)).ravel()
+    grad_b_vis = V_neg.mean(axis=0) - V0.mean(axis=0)
     reconstruction -= V0
     residual = reconstruction.ravel()
     error = float(np.dot(residual, residual)) / n

@@ -31,9 +31,9 @@ from skdeep._utils import (
     make_rng,
     map_rows,
     resolve_batch_size,
+    resolve_for_range,
     to_dense,
     validate_fitted_input,
-    value_range,
 )
 
 
@@ -281,17 +281,7 @@ class StackedAutoencoderTransformer(
         return self
 
     def _first_decoder(self, X):
-        low, high = value_range(X)
-        in_unit_interval = low >= 0 and high <= 1
-        if self.decoder == "auto":
-            return "sigmoid" if in_unit_interval else "identity"
-        if self.decoder == "sigmoid" and not in_unit_interval:
-            raise ValueError(
-                f'decoder="sigmoid" needs inputs in [0, 1]; X lies in [{low:.4g}, '
-                f"{high:.4g}]. Scale X with sklearn.preprocessing.MinMaxScaler, or "
-                'use decoder="identity" (or "auto") for real-valued inputs.'
-            )
-        return self.decoder
+        return resolve_for_range(X, "decoder", self.decoder, "sigmoid", "identity")
 
     def _upper_decoder(self):
         return "sigmoid" if self.activation == "sigmoid" else "identity"

@@ -45,6 +45,33 @@ def resolve_batch_size(batch_size, n_samples, default=128):
     return max(1, min(size, n_samples))
 
 
+def check_positive_int(value, name):
+    """``value`` as an int, or a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    return int(value)
+
+
+def resolve_for_range(X, name, value, bounded, unbounded):
+    """An "auto"-able option whose ``bounded`` choice needs X in [0, 1].
+
+    "auto" gives ``bounded`` when every value of X lies in [0, 1] and
+    ``unbounded`` otherwise; an explicit ``bounded`` on other data raises a
+    ValueError naming the fixes.
+    """
+    low, high = value_range(X)
+    in_unit_interval = low >= 0 and high <= 1
+    if value == "auto":
+        return bounded if in_unit_interval else unbounded
+    if value == bounded and not in_unit_interval:
+        raise ValueError(
+            f'{name}="{bounded}" needs inputs in [0, 1]; X lies in [{low:.4g}, '
+            f"{high:.4g}]. Scale X with sklearn.preprocessing.MinMaxScaler, or use "
+            f'{name}="{unbounded}" (or "auto") for real-valued inputs.'
+        )
+    return value
+
+
 def to_dense(X):
     """X as a dense array (a minibatch of a CSR matrix)."""
     return X.toarray() if sp.issparse(X) else X

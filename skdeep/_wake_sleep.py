@@ -24,7 +24,13 @@ from collections import namedtuple
 
 import numpy as np
 
-from skdeep._rbm import cd_gradient, mean_hiddens, mean_visibles, sample_bernoulli
+from skdeep._rbm import (
+    cd_gradient,
+    label_free_energies,
+    mean_hiddens,
+    mean_visibles,
+    sample_bernoulli,
+)
 
 Layers = namedtuple("Layers", ["recognition", "generative", "top"])
 
@@ -102,6 +108,20 @@ def recognition_gradients(states, recognition):
         n = residual.shape[0]
         grads += [-(states[k].T @ residual) / n, -residual.mean(axis=0)]
     return grads
+
+
+def label_logits(V, recognition, top, visible_units):
+    """-F(h, e_k) of a label-aware top RBM for every label k.
+
+    ``h`` is the deterministic mean-field up-pass of V through the recognition
+    pairs; softmax of the result is p(y | x) of the up-down classifier.
+    """
+    A = V
+    for R, c in recognition:
+        A = mean_hiddens(A, R, c)
+    W, c, b = top
+    units = _units(len(recognition), visible_units)
+    return -label_free_energies(A, W, c, b, units, W.shape[0] - A.shape[1])
 
 
 def wake_sleep_gradients(
