@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy.special import expit
 
 from skdeep._activations import ACTIVATIONS, ACTIVITIES, DERIVATIVES, HEADS
 from tests._helpers import assert_gradients_match, numerical_gradient
@@ -70,3 +71,14 @@ def test_activity_in_unit_interval_with_matching_derivative(name):
     eps = 1e-6
     numeric = (ACTIVITIES[name](H + eps)[0] - ACTIVITIES[name](H - eps)[0]) / (2 * eps)
     np.testing.assert_allclose(derivative, numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("dtype, tol", [(np.float64, 1e-15), (np.float32, 1e-7)])
+def test_sigmoid_matches_expit_without_overflow(dtype, tol):
+    Z = np.concatenate([np.linspace(-40, 40, 2001), [-1e4, 1e4]]).astype(dtype)
+    expected = expit(Z.astype(np.float64))
+    with np.errstate(all="raise"):
+        got = ACTIVATIONS["sigmoid"](Z.copy())
+    assert got.dtype == dtype
+    assert np.max(np.abs(got - expected)) < tol
+    assert got.min() >= 0 and got.max() <= 1
