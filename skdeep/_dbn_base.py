@@ -19,9 +19,11 @@ from skdeep._rbm import (
     pseudo_log_likelihood,
 )
 from skdeep._utils import (
+    Workspace,
     apply_in_chunks,
     check_hidden_layer_sizes,
     column_means,
+    gather_rows,
     resolve_batch_size,
     resolve_for_range,
     to_dense,
@@ -226,8 +228,11 @@ class BaseDBN(BaseEstimator):
         )
         batch_size = resolve_batch_size(self.batch_size, X.shape[0], default=64)
 
-        def prepare(k, A):
-            return standardize(A, mean, scale) if k == 0 and mean is not None else A
+        def prepare(k):
+            """How layer k's RBM sees its inputs (None: as they are)."""
+            if k == 0 and mean is not None:
+                return lambda A: standardize(A, mean, scale)
+            return None
 
         def fit_layer(k, inputs):
             units = visible_units if k == 0 else "bernoulli"
@@ -239,7 +244,7 @@ class BaseDBN(BaseEstimator):
                 inputs,
                 sizes[k],
                 units,
-                lambda A: prepare(k, A),
+                prepare(k),
                 batch_size,
                 rng,
                 label,
@@ -247,8 +252,9 @@ class BaseDBN(BaseEstimator):
             )
 
         def propagate(k, layer, inputs):
+            prep = prepare(k) or (lambda A: A)
             return apply_in_chunks(
-                lambda A: mean_hiddens(prepare(k, A), layer[0], layer[1]),
+                lambda A: mean_hiddens(prep(A), layer[0], layer[1]),
                 inputs,
                 sizes[k],
                 X.dtype,
@@ -334,9 +340,10 @@ class BaseDBN(BaseEstimator):
         """step(params, batch) -> (reconstruction error, CD/PCD gradients)."""
         n_labels = 0 if labels is None else labels.shape[1]
         chain = [None]  # where a persistent chain stopped
+        workspace = Workspace()
 
         def step(params, batch):
-            V0 = to_dense(prepare(inputs[batch]))
+            V0 = gather_rows(inputs, batch, prepare, workspace)
             if n_labels:
                 V0 = np.hstack([V0, labels[batch]])
             grads, error, chain_end, _ = cd_gradient(
@@ -350,9 +357,10 @@ class BaseDBN(BaseEstimator):
                 sparsity_weight=self.sparsity_weight,
                 alpha=self.alpha,
                 n_labels=n_labels,
+                workspace=workspace,
             )
-            if self.persistent:
-                chain[0] = chain_end
+            if self.persistent:  # kept out of the workspace's reused buffers
+                chain[0] = chain_end.copy()
             return error, grads
 
         return step
@@ -372,7 +380,7 @@ class BaseDBN(BaseEstimator):
         rows = np.sort(rng.choice(inputs.shape[0], n_rows, replace=False))
         n_features = min(_MONITOR_FEATURES, inputs.shape[1])
         features = np.sort(rng.choice(inputs.shape[1], n_features, replace=False))
-        V = to_dense(prepare(inputs[rows]))
+        V = gather_rows(inputs, rows, prepare, Workspace(enabled=False))
         return lambda params: float(
             np.mean(pseudo_log_likelihood(V, *params, features=features))
         )

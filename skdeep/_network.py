@@ -13,6 +13,7 @@ The last layer's activation names an output head (see
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils.extmath import safe_sparse_dot
 
 from skdeep._activations import ACTIVATIONS, DERIVATIVES, HEADS
@@ -57,9 +58,16 @@ def layer_weight(params, layer):
     return W.T if layer.transpose else W
 
 
-def affine(A, W, b):
-    """A W + b as a dense array, for dense or CSR A."""
-    Z = safe_sparse_dot(A, W, dense_output=True)
+def affine(A, W, b, out=None):
+    """A W + b as a dense array, for dense or CSR A (written into ``out``, a
+    C-ordered array of the result's shape and dtype, when given)."""
+    if out is None:
+        Z = safe_sparse_dot(A, W, dense_output=True)
+    elif sp.issparse(A):
+        Z = out
+        Z[...] = safe_sparse_dot(A, W, dense_output=True)
+    else:
+        Z = np.matmul(A, W, out=out)
     Z += b
     return Z
 

@@ -26,14 +26,15 @@ import numpy as np
 
 from skdeep._activations import HEADS, kl_sparsity, softplus
 from skdeep._network import affine
+from skdeep._utils import Workspace
 
 # The output function of p(v | h) for each visible type.
 VISIBLE_OUTPUT = {"bernoulli": "sigmoid", "gaussian": "identity"}
 
 
-def mean_hiddens(V, W, b_hid):
-    """p(h = 1 | v) = sigma(v W + c), for dense or CSR V."""
-    return HEADS["sigmoid"].output(affine(V, W, b_hid))
+def mean_hiddens(V, W, b_hid, out=None):
+    """p(h = 1 | v) = sigma(v W + c), for dense or CSR V (into ``out`` if given)."""
+    return HEADS["sigmoid"].output(affine(V, W, b_hid, out))
 
 
 def sample_hiddens(V, W, b_hid, rng):
@@ -41,12 +42,13 @@ def sample_hiddens(V, W, b_hid, rng):
     return sample_bernoulli(mean_hiddens(V, W, b_hid), rng)
 
 
-def mean_visibles(H, W, b_vis, visible_units, n_labels=0):
+def mean_visibles(H, W, b_vis, visible_units, n_labels=0, out=None):
     """E[v | h]: sigma(h W^T + b) (Bernoulli) or h W^T + b (Gaussian).
 
-    With ``n_labels``, the last units are a softmax group: p(y | h).
+    With ``n_labels``, the last units are a softmax group: p(y | h). Written
+    into ``out`` when given.
     """
-    Z = affine(H, W.T, b_vis)
+    Z = affine(H, W.T, b_vis, out)
     n_main = Z.shape[1] - n_labels
     HEADS[VISIBLE_OUTPUT[visible_units]].output(Z[:, :n_main])
     if n_labels:
@@ -61,14 +63,17 @@ def sample_visibles(H, W, b_vis, visible_units, rng, n_labels=0):
     return _sample_around(mean, visible_units, rng, n_labels)
 
 
-def _sample_around(mean, visible_units, rng, n_labels=0):
-    """A visible sample with the given conditional mean (a new array)."""
+def _sample_around(mean, visible_units, rng, n_labels=0, out=None):
+    """A visible sample with the given conditional mean (a new array, or
+    ``out`` when given and there is no label group)."""
     n_main = mean.shape[1] - n_labels
     main = mean[:, :n_main]
+    out = None if n_labels else out
     if visible_units == "bernoulli":
-        sample = sample_bernoulli(main, rng)
+        sample = sample_bernoulli(main, rng, out)
     else:
-        sample = main + rng.standard_normal(main.shape, dtype=mean.dtype)
+        sample = rng.standard_normal(main.shape, dtype=mean.dtype, out=out)
+        sample += main
     if not n_labels:
         return sample
     return np.hstack([sample, sample_categorical(mean[:, n_main:], rng)])
@@ -83,9 +88,9 @@ def sample_categorical(P, rng):
     return onehot
 
 
-def sample_bernoulli(P, rng):
-    """1 with probability P, else 0, in P's dtype."""
-    U = rng.random(P.shape, dtype=P.dtype)
+def sample_bernoulli(P, rng, out=None):
+    """1 with probability P, else 0, in P's dtype (into ``out`` if given)."""
+    U = rng.random(P.shape, dtype=P.dtype, out=out)
     return np.less(U, P, out=U)  # the bool result lands as 0.0 / 1.0 in U
 
 
@@ -150,21 +155,45 @@ def pseudo_log_likelihood(V, W, b_hid, b_vis, features=None):
 CD = namedtuple("CD", ["grads", "error", "chain", "fantasy"])
 
 
-def gibbs_chain(H_mean, W, b_hid, b_vis, visible_units, n_steps, rng, n_labels=0):
+def gibbs_chain(
+    H_mean,
+    W,
+    b_hid,
+    b_vis,
+    visible_units,
+    n_steps,
+    rng,
+    n_labels=0,
+    workspace=None,
+):
     """Run ``n_steps`` (>= 1) of h -> v -> h Gibbs sampling.
 
     The chain starts by sampling h from ``H_mean`` = p(h = 1 | v) of its
     starting visibles. Returns the last visible sample, p(h = 1 | v) at that
     sample (the Rao-Blackwellized negative statistics, and where a persistent
     chain resumes), and E[v | h] of the first step (the first reconstruction).
+    With a :class:`~skdeep._utils.Workspace`, the results live in its
+    buffers (valid until its next use).
     """
+    ws = Workspace(enabled=False) if workspace is None else workspace
+    m, n_visible = H_mean.shape[0], W.shape[0]
+    dtype = W.dtype
     first_mean = None
-    for _ in range(n_steps):
-        H = sample_bernoulli(H_mean, rng)
-        mean = mean_visibles(H, W, b_vis, visible_units, n_labels)
+    for step in range(n_steps):
+        H = sample_bernoulli(H_mean, rng, ws.get("h_sample", H_mean.shape, dtype))
+        mean = mean_visibles(
+            H,
+            W,
+            b_vis,
+            visible_units,
+            n_labels,
+            ws.get(f"v_mean{min(step, 1)}", (m, n_visible), dtype),
+        )
         first_mean = mean if first_mean is None else first_mean
-        V = _sample_around(mean, visible_units, rng, n_labels)
-        H_mean = mean_hiddens(V, W, b_hid)
+        V = _sample_around(
+            mean, visible_units, rng, n_labels, ws.get("v_sample", mean.shape, dtype)
+        )
+        H_mean = mean_hiddens(V, W, b_hid, ws.get("h_model", H_mean.shape, dtype))
     return V, H_mean, first_mean
 
 
@@ -180,6 +209,7 @@ def cd_gradient(
     sparsity_weight=0.0,
     alpha=0.0,
     n_labels=0,
+    workspace=None,
 ):
     """CD-k (or PCD-k) estimate of the gradient of the mean negative log-likelihood.
 
@@ -194,10 +224,14 @@ def cd_gradient(
     (descent direction), the squared error per row between V0 and its
     reconstruction E[v | h ~ p(h | v0)] (summed over features, averaged over
     rows), the chain's last hidden probabilities (to pass back as ``chain``
-    for PCD) and its last visible sample (the fantasy).
+    for PCD) and its last visible sample (the fantasy). With a
+    :class:`~skdeep._utils.Workspace`, these arrays are its buffers: valid
+    until the next call with it, so copy the chain to keep it.
     """
     W, b_hid, b_vis = params
-    H0 = mean_hiddens(V0, W, b_hid)
+    ws = Workspace(enabled=False) if workspace is None else workspace
+    n, dtype = V0.shape[0], W.dtype
+    H0 = mean_hiddens(V0, W, b_hid, ws.get("h_data", (n, W.shape[1]), dtype))
     V_neg, H_neg, reconstruction = gibbs_chain(
         H0 if chain is None else chain,
         W,
@@ -207,28 +241,42 @@ def cd_gradient(
         n_gibbs_steps,
         rng,
         n_labels,
+        ws,
     )
     if chain is not None:  # a persistent chain does not start at the data
-        H_sample = sample_bernoulli(H0, rng)
-        reconstruction = mean_visibles(H_sample, W, b_vis, visible_units, n_labels)
-    n, m = V0.shape[0], V_neg.shape[0]
-    # positive phase (and the sparsity term, which also multiplies V0^T) in one
-    # product: d/dW = V0^T (dZ_sparsity - H0 / n) + V_neg^T H_neg / m
-    positive = H0 / -n
-    if sparsity_weight > 0:
-        _, grad_H = kl_sparsity(H0, "sigmoid", sparsity_target, sparsity_weight)
-        positive += grad_H * H0 * (1 - H0)
-    grad_W = V0.T @ positive
-    H_neg_scaled = H_neg / m
-    grad_W += V_neg.T @ H_neg_scaled
-    if alpha > 0:
-        grad_W += alpha * W
-    grad_b_hid = positive.sum(axis=0) + H_neg_scaled.sum(axis=0)
-    grad_b_vis = V_neg.mean(axis=0) - V0.mean(axis=0)
+        H_sample = sample_bernoulli(H0, rng, ws.get("h_sample", H0.shape, dtype))
+        reconstruction = mean_visibles(
+            H_sample,
+            W,
+            b_vis,
+            visible_units,
+            n_labels,
+            ws.get("v_mean1", V0.shape, dtype),
+        )
+    m = V_neg.shape[0]
+    grad_b_vis = V_neg.mean(axis=0, dtype=dtype)
+    grad_b_vis -= V0.mean(axis=0, dtype=dtype)
     reconstruction -= V0
     residual = reconstruction.ravel()
     error = float(np.dot(residual, residual)) / n
-    return CD([grad_W, grad_b_hid, grad_b_vis.astype(W.dtype)], error, H_neg, V_neg)
+    # positive phase (with the sparsity term, which also multiplies V0^T) and
+    # negative phase: d/dW = V0^T (dZ_sparsity - H0 / n) + V_neg^T H_neg / m
+    if sparsity_weight > 0:
+        _, grad_H = kl_sparsity(H0, "sigmoid", sparsity_target, sparsity_weight)
+        grad_H *= H0 * (1 - H0)
+        H0 /= -n
+        H0 += grad_H
+    else:
+        H0 /= -n
+    negative = np.divide(H_neg, m, out=ws.get("h_scaled", H_neg.shape, dtype))
+    grad_W = np.matmul(V0.T, H0, out=ws.get("grad_W", W.shape, dtype))
+    scratch = ws.get("grad_scratch", W.shape, dtype)
+    grad_W += np.matmul(V_neg.T, negative, out=scratch)
+    if alpha > 0:
+        grad_W += np.multiply(W, alpha, out=scratch)
+    grad_b_hid = H0.sum(axis=0)
+    grad_b_hid += negative.sum(axis=0)
+    return CD([grad_W, grad_b_hid, grad_b_vis], error, H_neg, V_neg)
 
 
 def clamped_label_chain(Y, W, b_hid, b_vis, visible_units, n_steps, rng):

@@ -19,6 +19,7 @@ from skdeep._rbm import (
     sample_hiddens,
     sample_visibles,
 )
+from skdeep._utils import Workspace
 from tests._helpers import numerical_gradient
 
 N_VISIBLE, N_HIDDEN = 5, 4
@@ -317,3 +318,34 @@ def test_categorical_samples_follow_their_probabilities():
     samples = sample_categorical(P, np.random.default_rng(12))
     assert np.all(samples.sum(axis=1) == 1)
     np.testing.assert_allclose(samples.mean(axis=0), [0.2, 0.5, 0.3], atol=0.015)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(visible_units="bernoulli", n_gibbs_steps=1),
+        dict(visible_units="gaussian", n_gibbs_steps=3, sparsity_weight=0.2),
+        dict(visible_units="bernoulli", n_gibbs_steps=2, alpha=0.01, persistent=True),
+    ],
+)
+def test_workspace_gives_identical_gradients(rbm, data, kwargs):
+    """Buffers reused across minibatches change nothing, the last (smaller)
+    minibatch and persistent chains included."""
+    kwargs = dict(kwargs)
+    persistent = kwargs.pop("persistent", False)
+    batches = [np.tile(data, (3, 1)), data[:5]]  # a smaller last batch
+    results = {}
+    for workspace in (None, Workspace()):
+        rng, chain, out = np.random.default_rng(3), None, []
+        for V in batches * 2:
+            cd = cd_gradient(
+                V, rbm, rng=rng, chain=chain, workspace=workspace, **kwargs
+            )
+            out.append(([g.copy() for g in cd.grads], cd.error, cd.chain.copy()))
+            chain = cd.chain.copy() if persistent else None
+        results[workspace is None] = out
+    for fresh, reused in zip(results[True], results[False], strict=True):
+        for a, b in zip(fresh[0], reused[0], strict=True):
+            np.testing.assert_array_equal(a, b)
+        assert fresh[1] == reused[1]
+        np.testing.assert_array_equal(fresh[2], reused[2])
