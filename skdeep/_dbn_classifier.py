@@ -22,8 +22,10 @@ from skdeep._network import (
 from skdeep._optim import Adam
 from skdeep._rbm import clamped_label_chain
 from skdeep._utils import (
+    Workspace,
     apply_in_chunks,
     check_positive_int,
+    gather_rows,
     make_rng,
     map_rows,
     resolve_batch_size,
@@ -280,7 +282,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
             return self
         pretrained = self._pretrain(X, rng)
         self._set_pretrained(pretrained)
-        self._fine_tune(X[labeled], y_index, pretrained.stack, rng)
+        self._fine_tune(X, np.flatnonzero(labeled), y_index, pretrained.stack, rng)
         return self
 
     def _fit_up_down(self, X, labeled, y_index, rng):
@@ -340,7 +342,8 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         check_classification_targets(y[labeled])
         return labeled
 
-    def _fine_tune(self, X, y_index, stack, rng):
+    def _fine_tune(self, X, rows, y_index, stack, rng):
+        """Backprop on X[rows] (labels ``y_index``), without copying them."""
         dtype = X.dtype
         n_classes = len(self.classes_)
         output = [
@@ -348,26 +351,31 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
             np.zeros(n_classes, dtype=dtype),
         ]
         params, layers, trains_stack = FINE_TUNING[self.fine_tuning](stack, output)
-        if trains_stack:
-            inputs, prepare = X, self._prepare_visibles
-        else:
+        prepare = None if self.mean_ is None else self._prepare_visibles
+        if not trains_stack:  # frozen stack: train on the top codes
             top = self.coefs_[-1].shape[1]
-            inputs = apply_in_chunks(self._up_pass, X, top, self.coefs_[0].dtype)
-            prepare = to_dense
+            inputs = apply_in_chunks(self._up_pass, X, top, dtype, rows)
+            X, rows, prepare = inputs, np.arange(len(rows)), None
         train, held_out = self._early_stopping_split(y_index, rng)
         result = fine_tune(
-            self._fine_tuning_step(inputs[train], y_index[train], prepare, layers, rng),
+            self._fine_tuning_step(
+                X, rows[train], y_index[train], prepare, layers, rng
+            ),
             params,
             Adam(params, self._learning_rate()),
             n_samples=len(train),
             max_iter=self.max_iter,
-            batch_size=resolve_batch_size(self.batch_size, len(train), default=64),
+            batch_size=resolve_batch_size(self.batch_size, len(train), smallest=64),
             rng=rng,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
             validation_score=None
             if held_out is None
-            else _accuracy_scorer(prepare(inputs[held_out]), y_index[held_out], layers),
+            else _accuracy_scorer(
+                gather_rows(X, rows[held_out], prepare, Workspace(enabled=False)),
+                y_index[held_out],
+                layers,
+            ),
             verbose=self.verbose,
         )
         self._set_fine_tuned(params, result)
@@ -381,13 +389,15 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         self.validation_scores_ = result.validation_scores if stopping else None
         self.best_validation_score_ = result.best_validation_score if stopping else None
 
-    def _fine_tuning_step(self, inputs, y_index, prepare, layers, rng):
-        """step(params, batch) -> (loss, grads) on one minibatch of rows."""
+    def _fine_tuning_step(self, X, rows, y_index, prepare, layers, rng):
+        """step(params, batch) -> (loss, grads) on one minibatch of ``rows``
+        of X (``batch`` indexes ``rows`` and ``y_index``)."""
         n_classes = len(self.classes_)
         dropped = range(1, len(layers))  # every hidden activation
+        workspace = Workspace()
 
         def step(params, batch):
-            A = to_dense(prepare(inputs[batch]))
+            A = gather_rows(X, rows[batch], prepare, workspace)
             Y = np.eye(n_classes, dtype=A.dtype)[y_index[batch]]
             masks = None
             if self.dropout > 0 and len(layers) > 1:

@@ -68,10 +68,21 @@ def make_rng(random_state):
     return np.random.default_rng(seed)
 
 
-def resolve_batch_size(batch_size, n_samples, default=128):
-    """The minibatch size: ``default`` for "auto", never more than n_samples."""
-    size = default if batch_size == "auto" else batch_size
-    return max(1, min(size, n_samples))
+# batch_size="auto" aims at this many minibatches per epoch.
+AUTO_BATCHES_PER_EPOCH = 50
+
+
+def resolve_batch_size(batch_size, n_samples, smallest=128, largest=256):
+    """The minibatch size, never more than n_samples.
+
+    "auto" is n_samples // 50 clipped to [smallest, largest]: small data
+    keep ``smallest`` (many updates per epoch), large data get minibatches
+    whose products run near the machine's matrix-multiply peak.
+    """
+    if batch_size == "auto":
+        per_epoch = n_samples // AUTO_BATCHES_PER_EPOCH
+        batch_size = min(max(per_epoch, smallest), largest)
+    return max(1, min(batch_size, n_samples))
 
 
 def check_positive_int(value, name):
@@ -135,11 +146,13 @@ def value_range(X):
     return float(X.min()), float(X.max())
 
 
-def apply_in_chunks(fn, X, n_outputs, dtype):
-    """``fn`` applied to row chunks of X, written into one preallocated array."""
-    out = np.empty((X.shape[0], n_outputs), dtype=dtype)
-    for rows in gen_batches(X.shape[0], CHUNK_SIZE):
-        out[rows] = fn(X[rows])
+def apply_in_chunks(fn, X, n_outputs, dtype, rows=None):
+    """``fn`` applied to row chunks of X (of ``X[rows]``, without copying
+    them all), written into one preallocated array."""
+    n_rows = X.shape[0] if rows is None else len(rows)
+    out = np.empty((n_rows, n_outputs), dtype=dtype)
+    for chunk in gen_batches(n_rows, CHUNK_SIZE):
+        out[chunk] = fn(X[chunk] if rows is None else X[rows[chunk]])
     return out
 
 

@@ -6,9 +6,13 @@ Checks that ``parametrize_with_checks`` does not yield run explicitly below.
 """
 
 import inspect
+import tracemalloc
+import warnings
 
+import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import (
     check_dataframe_column_names_consistency,
     check_global_output_transform_pandas,
@@ -21,6 +25,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 import skdeep
+from skdeep._utils import check_hidden_layer_sizes
 
 # Small, quick settings per estimator; an estimator missing here is still
 # checked at its defaults.
@@ -131,3 +136,84 @@ TRANSFORMER_CHECKS = [
 @pytest.mark.parametrize("check", TRANSFORMER_CHECKS, ids=lambda c: c.__name__)
 def test_transformer_output_checks(estimator, check):
     check(type(estimator).__name__, estimator)
+
+
+# The performance contract (issue: speed), checked without timing anything:
+# float32 stays float32, fit makes no copy of X, inference works in chunks
+# whose results equal one pass over all rows, and its memory stays bounded by
+# the output plus one chunk.
+
+
+def fast_instances():
+    return [
+        cls(**params, random_state=0)
+        for cls in public_estimators()
+        for params in FAST_PARAMS.get(cls.__name__, [])
+    ]
+
+
+def binary_data(n_samples=20000, n_features=200):
+    rng = np.random.default_rng(0)
+    X = (rng.random((n_samples, n_features)) < 0.3).astype(np.float32)
+    y = (X[:, :3].sum(axis=1) > 0.9).astype(int) + (X[:, 3] > 0.5)
+    return X, y
+
+
+def inference_outputs(estimator, X):
+    """Every row-wise output of a fitted estimator on X, by method name."""
+    if isinstance(estimator, TransformerMixin):
+        codes = estimator.transform(X)
+        outputs = {"transform": codes, "inverse": estimator.inverse_transform(codes)}
+        if hasattr(estimator, "score_samples"):
+            outputs["score_samples"] = estimator.score_samples(X)
+        return outputs
+    return {"predict_proba": estimator.predict_proba(X)}
+
+
+def fit(estimator, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(X, y)
+
+
+@pytest.mark.parametrize("estimator", fast_instances(), ids=_id)
+def test_fit_keeps_float32_and_makes_no_copy_of_X(estimator):
+    X, y = binary_data()
+    tracemalloc.start()
+    try:
+        fit(estimator, X, y)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 0.5 * X.nbytes, f"fit allocated {peak / X.nbytes:.2f}x X"
+    for name, out in inference_outputs(estimator, X).items():
+        assert out.dtype == np.float32, name
+
+
+@pytest.mark.parametrize("estimator", fast_instances(), ids=_id)
+def test_chunked_inference_equals_one_pass(estimator, monkeypatch):
+    X, y = binary_data(n_samples=300)
+    fit(estimator, X, y)
+    assert X.shape[0] <= skdeep._utils.CHUNK_SIZE
+    one_pass = inference_outputs(estimator, X)
+    monkeypatch.setattr(skdeep._utils, "CHUNK_SIZE", 7)
+    chunked = inference_outputs(estimator, X)
+    for name, expected in one_pass.items():
+        np.testing.assert_allclose(chunked[name], expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "estimator", [e for e in fast_instances() if isinstance(e, TransformerMixin)]
+)
+def test_transform_memory_is_output_plus_one_chunk(estimator):
+    X, y = binary_data(n_samples=12 * skdeep._utils.CHUNK_SIZE)
+    fit(estimator, X, y)
+    tracemalloc.start()
+    try:
+        codes = estimator.transform(X)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    widest = max(X.shape[1], *check_hidden_layer_sizes(estimator.hidden_layer_sizes))
+    chunk = skdeep._utils.CHUNK_SIZE * widest * X.itemsize
+    assert peak < codes.nbytes + 4 * chunk

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from skdeep._utils import Workspace, gather_rows
+from skdeep._utils import Workspace, gather_rows, resolve_batch_size
 
 
 def test_workspace_reuses_memory_and_views_fewer_rows():
@@ -35,3 +35,18 @@ def test_gather_rows_equals_fancy_indexing(sparse):
     scaled = gather_rows(source, rows, lambda A: A * 2, Workspace())
     assert isinstance(scaled, np.ndarray)
     np.testing.assert_allclose(scaled, X[rows] * 2)
+
+
+@pytest.mark.parametrize(
+    "batch_size, n_samples, expected",
+    [
+        ("auto", 1437, 64),  # digits: the smallest size
+        ("auto", 10000, 200),  # n_samples // 50
+        ("auto", 60000, 256),  # capped
+        ("auto", 30, 30),  # never more than n_samples
+        (500, 100, 100),
+        (32, 60000, 32),  # an int is kept
+    ],
+)
+def test_resolve_batch_size(batch_size, n_samples, expected):
+    assert resolve_batch_size(batch_size, n_samples, smallest=64) == expected
