@@ -290,11 +290,14 @@ class BaseDBN(BaseEstimator):
         rows, Y = (None, None) if labels is None else labels
         n_labels = 0 if Y is None else Y.shape[1]
         params = init_rbm(inputs, n_hidden, visible_units, Y, rng)
-        step = self._cd_step(inputs, prepare, visible_units, labels, rng)
+        # the learning rate is folded into the CD products: SGD then scales
+        # nothing, which spares it a pass over the weights per minibatch
+        learning_rate = self._rbm_learning_rate(visible_units)
+        step = self._cd_step(inputs, prepare, visible_units, labels, rng, learning_rate)
         history = run_epochs(
             step,
             params,
-            SGD(params, self._rbm_learning_rate(visible_units), self.momentum),
+            SGD(params, 1.0, self.momentum),
             n_samples=inputs.shape[0] if rows is None else len(rows),
             n_epochs=self.pretrain_iter,
             batch_size=batch_size,
@@ -345,8 +348,9 @@ class BaseDBN(BaseEstimator):
         )
         return params, history.loss
 
-    def _cd_step(self, inputs, prepare, visible_units, labels, rng):
-        """step(params, batch) -> (reconstruction error, CD/PCD gradients)."""
+    def _cd_step(self, inputs, prepare, visible_units, labels, rng, scale):
+        """step(params, batch) -> (reconstruction error, CD/PCD gradients
+        times ``scale``)."""
         rows, Y = (None, None) if labels is None else labels
         n_labels = 0 if Y is None else Y.shape[1]
         chain = [None]  # where a persistent chain stopped
@@ -370,6 +374,7 @@ class BaseDBN(BaseEstimator):
                 alpha=self.alpha,
                 n_labels=n_labels,
                 workspace=workspace,
+                scale=scale,
             )
             if self.persistent:  # kept out of the workspace's reused buffers
                 chain[0] = chain_end.copy()

@@ -25,7 +25,8 @@ class SGD:
         """Take one step against ``grads``, in place on ``params``."""
         lr, mu = self.learning_rate, self.momentum
         for p, g, v in zip(params, grads, self.velocities, strict=True):
-            g *= lr
+            if lr != 1:  # learning_rate=1: gradients that come already scaled
+                g *= lr
             v *= mu
             v -= g
             if self.nesterov:

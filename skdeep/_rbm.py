@@ -165,6 +165,7 @@ def gibbs_chain(
     rng,
     n_labels=0,
     workspace=None,
+    last_sample=None,
 ):
     """Run ``n_steps`` (>= 1) of h -> v -> h Gibbs sampling.
 
@@ -173,7 +174,8 @@ def gibbs_chain(
     sample (the Rao-Blackwellized negative statistics, and where a persistent
     chain resumes), and E[v | h] of the first step (the first reconstruction).
     With a :class:`~skdeep._utils.Workspace`, the results live in its
-    buffers (valid until its next use).
+    buffers (valid until its next use); ``last_sample``, when given, receives
+    the last visible sample (unless the visibles have a label group).
     """
     ws = Workspace(enabled=False) if workspace is None else workspace
     m, n_visible = H_mean.shape[0], W.shape[0]
@@ -190,9 +192,9 @@ def gibbs_chain(
             ws.get(f"v_mean{min(step, 1)}", (m, n_visible), dtype),
         )
         first_mean = mean if first_mean is None else first_mean
-        V = _sample_around(
-            mean, visible_units, rng, n_labels, ws.get("v_sample", mean.shape, dtype)
-        )
+        last = step == n_steps - 1 and last_sample is not None
+        out = last_sample if last else ws.get("v_sample", mean.shape, dtype)
+        V = _sample_around(mean, visible_units, rng, n_labels, out)
         H_mean = mean_hiddens(V, W, b_hid, ws.get("h_model", H_mean.shape, dtype))
     return V, H_mean, first_mean
 
@@ -210,6 +212,7 @@ def cd_gradient(
     alpha=0.0,
     n_labels=0,
     workspace=None,
+    scale=1.0,
 ):
     """CD-k (or PCD-k) estimate of the gradient of the mean negative log-likelihood.
 
@@ -224,14 +227,22 @@ def cd_gradient(
     (descent direction), the squared error per row between V0 and its
     reconstruction E[v | h ~ p(h | v0)] (summed over features, averaged over
     rows), the chain's last hidden probabilities (to pass back as ``chain``
-    for PCD) and its last visible sample (the fantasy). With a
+    for PCD) and its last visible sample (the fantasy). ``scale`` multiplies
+    every gradient at no cost (a learning rate folded into the products, say,
+    which spares the optimizer a pass over the weights). With a
     :class:`~skdeep._utils.Workspace`, these arrays are its buffers: valid
     until the next call with it, so copy the chain to keep it.
     """
     W, b_hid, b_vis = params
     ws = Workspace(enabled=False) if workspace is None else workspace
-    n, dtype = V0.shape[0], W.dtype
-    H0 = mean_hiddens(V0, W, b_hid, ws.get("h_data", (n, W.shape[1]), dtype))
+    (n, n_visible), (n_hidden, dtype) = V0.shape, W.shape[1:] + (W.dtype,)
+    m = n if chain is None else chain.shape[0]
+    # data and model statistics stacked, [V0; V_neg] and [-H0 / n; H_neg / m],
+    # so that one product (and one matrix-vector product per bias) gives the
+    # gradient: d/dW = V0^T (dZ_sparsity - H0 / n) + V_neg^T H_neg / m
+    V_pair = ws.get("v_pair", (n + m, n_visible), dtype)
+    H_pair = ws.get("h_pair", (n + m, n_hidden), dtype)
+    H0 = mean_hiddens(V0, W, b_hid, H_pair[:n])
     V_neg, H_neg, reconstruction = gibbs_chain(
         H0 if chain is None else chain,
         W,
@@ -242,6 +253,7 @@ def cd_gradient(
         rng,
         n_labels,
         ws,
+        last_sample=V_pair[n:],
     )
     if chain is not None:  # a persistent chain does not start at the data
         H_sample = sample_bernoulli(H0, rng, ws.get("h_sample", H0.shape, dtype))
@@ -253,29 +265,29 @@ def cd_gradient(
             n_labels,
             ws.get("v_mean1", V0.shape, dtype),
         )
-    m = V_neg.shape[0]
-    grad_b_vis = V_neg.mean(axis=0, dtype=dtype)
-    grad_b_vis -= V0.mean(axis=0, dtype=dtype)
+    V_pair[:n] = V0
+    if not np.shares_memory(V_neg, V_pair):  # a label group: a new array
+        V_pair[n:] = V_neg
     reconstruction -= V0
     residual = reconstruction.ravel()
     error = float(np.dot(residual, residual)) / n
-    # positive phase (with the sparsity term, which also multiplies V0^T) and
-    # negative phase: d/dW = V0^T (dZ_sparsity - H0 / n) + V_neg^T H_neg / m
     if sparsity_weight > 0:
         _, grad_H = kl_sparsity(H0, "sigmoid", sparsity_target, sparsity_weight)
         grad_H *= H0 * (1 - H0)
-        H0 /= -n
+        H0 *= -1.0 / n
         H0 += grad_H
+        H0 *= scale
     else:
-        H0 /= -n
-    negative = np.divide(H_neg, m, out=ws.get("h_scaled", H_neg.shape, dtype))
-    grad_W = np.matmul(V0.T, H0, out=ws.get("grad_W", W.shape, dtype))
-    scratch = ws.get("grad_scratch", W.shape, dtype)
-    grad_W += np.matmul(V_neg.T, negative, out=scratch)
+        H0 *= -scale / n
+    np.multiply(H_neg, scale / m, out=H_pair[n:])
+    grad_W = np.matmul(V_pair.T, H_pair, out=ws.get("grad_W", W.shape, dtype))
     if alpha > 0:
-        grad_W += np.multiply(W, alpha, out=scratch)
-    grad_b_hid = H0.sum(axis=0)
-    grad_b_hid += negative.sum(axis=0)
+        decay = np.multiply(W, scale * alpha, out=ws.get("decay", W.shape, dtype))
+        grad_W += decay
+    weights = np.full(n + m, scale / m, dtype=dtype)
+    weights[:n] = -scale / n
+    grad_b_vis = weights @ V_pair
+    grad_b_hid = np.ones(n + m, dtype=dtype) @ H_pair
     return CD([grad_W, grad_b_hid, grad_b_vis], error, H_neg, V_neg)
 
 
