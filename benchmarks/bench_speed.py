@@ -335,41 +335,43 @@ def plot(path, peaks, pretraining, per_epoch, scaling):
         print("matplotlib is not installed: no plot")
         return
     fig, axes = plt.subplots(2, 2, figsize=(12, 8))
-    keys = [k for k in pretraining if k[0] == "MNIST-sized"]
-    labels = [f"{k[2]}\n{np.dtype(k[1]).name}" for k in keys]
-    axes[0, 0].barh(labels, [pretraining[k] for k in keys])
-    for dtype, style in zip(DTYPES, ("--", ":"), strict=True):
-        axes[0, 0].axvline(
-            peaks[dtype], ls=style, c="k", label=f"GEMM peak {dtype.__name__}"
-        )
-    axes[0, 0].set(xlabel="GFLOP/s", title="Pretraining, MNIST-sized")
-    axes[0, 0].legend(fontsize=8)
-    names = ["DBNClassifier", "MLPClassifier"]
-    for i, dtype in enumerate(DTYPES):
-        values = [per_epoch[dtype, n] for n in names]
-        axes[0, 1].bar(np.arange(2) + 0.4 * i, values, 0.4, label=dtype.__name__)
-    axes[0, 1].set(xticks=np.arange(2) + 0.2, xticklabels=names, ylabel="s / epoch")
-    axes[0, 1].set_title("Fine-tuning epoch")
-    axes[0, 1].legend()
+    plot_pretraining(axes[0, 0], peaks, pretraining)
+    plot_fine_tuning(axes[0, 1], per_epoch)
     sizes, by_rows, by_width = scaling
-    axes[1, 0].plot(sizes, by_rows, "o-", label="measured")
-    axes[1, 0].plot(
-        sizes, [by_rows[0] * n / sizes[0] for n in sizes], "k--", label="linear"
+    plot_scaling(axes[1, 0], sizes, by_rows, "n_samples", "Scaling in rows")
+    plot_scaling(
+        axes[1, 1], SCALING_WIDTHS, by_width, "hidden units", "Scaling in width"
     )
-    axes[1, 0].set(xlabel="n_samples", ylabel="fit time (s)", title="Scaling in rows")
-    axes[1, 0].legend()
-    widths = SCALING_WIDTHS
-    axes[1, 1].plot(widths, by_width, "o-", label="measured")
-    axes[1, 1].plot(
-        widths, [by_width[0] * w / widths[0] for w in widths], "k--", label="linear"
-    )
-    axes[1, 1].set(
-        xlabel="hidden units", ylabel="fit time (s)", title="Scaling in width"
-    )
-    axes[1, 1].legend()
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     print(f"plot written to {path}")
+
+
+def plot_pretraining(ax, peaks, pretraining):
+    keys = [k for k in pretraining if k[0] == "MNIST-sized"]
+    labels = [f"{k[2]}\n{np.dtype(k[1]).name}" for k in keys]
+    ax.barh(labels, [pretraining[k] for k in keys])
+    for dtype, style in zip(DTYPES, ("--", ":"), strict=True):
+        ax.axvline(peaks[dtype], ls=style, c="k", label=f"GEMM peak {dtype.__name__}")
+    ax.set(xlabel="GFLOP/s", title="Pretraining, MNIST-sized")
+    ax.legend(fontsize=8)
+
+
+def plot_fine_tuning(ax, per_epoch):
+    names = ["DBNClassifier", "MLPClassifier"]
+    for i, dtype in enumerate(DTYPES):
+        values = [per_epoch[dtype, n] for n in names]
+        ax.bar(np.arange(2) + 0.4 * i, values, 0.4, label=dtype.__name__)
+    ax.set(xticks=np.arange(2) + 0.2, xticklabels=names, ylabel="s / epoch")
+    ax.set_title("Fine-tuning epoch")
+    ax.legend(loc="lower right")
+
+
+def plot_scaling(ax, xs, seconds, xlabel, title):
+    ax.plot(xs, seconds, "o-", label="measured")
+    ax.plot(xs, [seconds[0] * x / xs[0] for x in xs], "k--", label="linear")
+    ax.set(xlabel=xlabel, ylabel="fit time (s)", title=title)
+    ax.legend()
 
 
 SCALING_WIDTHS = (256, 512, 1024)

@@ -245,9 +245,7 @@ class BaseDBN(BaseEstimator):
         def fit_layer(k, inputs):
             units = visible_units if k == 0 else "bernoulli"
             label = f"layer {k + 1}/{len(sizes)} "
-            labels = None
-            if top_labels is not None and k == len(sizes) - 1:
-                labels = top_labels
+            labels = top_labels if k == len(sizes) - 1 else None
             return self._fit_rbm(
                 inputs,
                 sizes[k],

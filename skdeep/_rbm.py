@@ -257,20 +257,23 @@ def cd_gradient(
     )
     if chain is not None:  # a persistent chain does not start at the data
         H_sample = sample_bernoulli(H0, rng, ws.get("h_sample", H0.shape, dtype))
-        reconstruction = mean_visibles(
-            H_sample,
-            W,
-            b_vis,
-            visible_units,
-            n_labels,
-            ws.get("v_mean1", V0.shape, dtype),
-        )
+        out = ws.get("v_mean1", V0.shape, dtype)
+        reconstruction = mean_visibles(H_sample, W, b_vis, visible_units, n_labels, out)
     V_pair[:n] = V0
     if not np.shares_memory(V_neg, V_pair):  # a label group: a new array
         V_pair[n:] = V_neg
     reconstruction -= V0
     residual = reconstruction.ravel()
     error = float(np.dot(residual, residual)) / n
+    _scale_positive(H0, scale, sparsity_target, sparsity_weight)
+    np.multiply(H_neg, scale / m, out=H_pair[n:])
+    grads = _stacked_gradients(V_pair, H_pair, n, W, scale * alpha, scale, ws)
+    return CD(grads, error, H_neg, V_neg)
+
+
+def _scale_positive(H0, scale, sparsity_target, sparsity_weight):
+    """H0 <- scale * (dZ_sparsity - H0 / n), in place: the data statistics."""
+    n = H0.shape[0]
     if sparsity_weight > 0:
         _, grad_H = kl_sparsity(H0, "sigmoid", sparsity_target, sparsity_weight)
         grad_H *= H0 * (1 - H0)
@@ -279,16 +282,22 @@ def cd_gradient(
         H0 *= scale
     else:
         H0 *= -scale / n
-    np.multiply(H_neg, scale / m, out=H_pair[n:])
+
+
+def _stacked_gradients(V_pair, H_pair, n, W, decay, scale, ws):
+    """[grad_W, grad_b_hid, grad_b_vis] from the stacked statistics.
+
+    The first n rows of V_pair / H_pair are the data, the rest the model;
+    H_pair is already scaled (see cd_gradient), ``decay`` multiplies W.
+    """
+    m, dtype = V_pair.shape[0] - n, W.dtype
     grad_W = np.matmul(V_pair.T, H_pair, out=ws.get("grad_W", W.shape, dtype))
-    if alpha > 0:
-        decay = np.multiply(W, scale * alpha, out=ws.get("decay", W.shape, dtype))
-        grad_W += decay
+    if decay > 0:
+        grad_W += np.multiply(W, decay, out=ws.get("decay", W.shape, dtype))
     weights = np.full(n + m, scale / m, dtype=dtype)
     weights[:n] = -scale / n
-    grad_b_vis = weights @ V_pair
     grad_b_hid = np.ones(n + m, dtype=dtype) @ H_pair
-    return CD([grad_W, grad_b_hid, grad_b_vis], error, H_neg, V_neg)
+    return [grad_W, grad_b_hid, weights @ V_pair]
 
 
 def clamped_label_chain(Y, W, b_hid, b_vis, visible_units, n_steps, rng):
