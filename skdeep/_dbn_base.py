@@ -182,7 +182,7 @@ def standardization(X):
     # squared deviations summed chunk by chunk: no temporary the size of X
     sum_squares = np.zeros(X.shape[1])
     for rows in gen_batches(X.shape[0], CHUNK_SIZE):
-        deviations = np.subtract(to_dense(X[rows]), mean)  # float64: mean is
+        deviations = np.subtract(to_dense(X[rows]), mean)  # float64, as mean
         sum_squares += np.einsum("ij,ij->j", deviations, deviations)
     variance = sum_squares / X.shape[0]
     scale = np.sqrt(variance)

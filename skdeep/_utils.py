@@ -126,7 +126,9 @@ def gather_rows(X, rows, prepare, workspace):
     """
     if prepare is None and not sp.issparse(X):
         out = workspace.get("batch", (len(rows), X.shape[1]), X.dtype)
-        return np.take(X, rows, axis=0, out=out, mode="clip")  # rows are valid
+        # mode="clip": the rows are valid, and "raise" would copy through a
+        # temporary buffer when given ``out``
+        return np.take(X, rows, axis=0, out=out, mode="clip")
     batch = X[rows]
     return to_dense(batch if prepare is None else prepare(batch))
 
