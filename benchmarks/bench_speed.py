@@ -44,6 +44,7 @@ from sklearn.pipeline import make_pipeline
 from threadpoolctl import threadpool_info
 
 from skdeep import DBNClassifier, DBNTransformer, StackedAutoencoderTransformer
+from skdeep._dbn_base import AUTO_BATCH_RANGE
 from skdeep._utils import resolve_batch_size
 
 RESULTS = Path(__file__).parent / "results"
@@ -112,6 +113,11 @@ def machine_description():
     )
 
 
+def dbn_batch_size(n_samples):
+    """The minibatch size of the DBN estimators' batch_size="auto"."""
+    return resolve_batch_size("auto", n_samples, *AUTO_BATCH_RANGE)
+
+
 def binary_rows(n_samples, n_features=784, density=0.13, seed=0):
     """Synthetic binary rows with MNIST's shape and ink density."""
     rng = np.random.default_rng(seed)
@@ -125,7 +131,7 @@ def digits():
 
 def gemm_section(report, sizes):
     n_samples, n_visible, n_hidden = sizes
-    batch = resolve_batch_size("auto", n_samples, smallest=64)
+    batch = dbn_batch_size(n_samples)
     shapes = [(batch, n_visible, n_hidden), (batch, n_hidden, n_visible)]
     shapes.append((n_visible, batch, n_hidden))
     rows, peaks = [], {}
@@ -143,7 +149,7 @@ def gemm_section(report, sizes):
 
 def pretraining_runs(X, n_hidden, epochs):
     """name -> (factory, batch size) for one layer of pretraining."""
-    ours = resolve_batch_size("auto", X.shape[0], smallest=64)
+    ours = dbn_batch_size(X.shape[0])
     return {
         "DBNTransformer": (
             lambda: DBNTransformer((n_hidden,), pretrain_iter=epochs, random_state=0),

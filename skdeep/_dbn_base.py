@@ -37,6 +37,9 @@ from skdeep._wake_sleep import split_params, untie, wake_sleep_gradients
 _MONITOR_ROWS = 100
 _MONITOR_FEATURES = 32
 
+# batch_size="auto" lies in this range (see resolve_batch_size).
+AUTO_BATCH_RANGE = (64, 512)
+
 # pretrain_learning_rate="auto", per visible type.
 AUTO_LEARNING_RATES = {"bernoulli": 0.1, "gaussian": 0.005}
 
@@ -104,9 +107,10 @@ DBN_PARAMETERS_DOC = """\
         of p(h_j = 1 | v) over a minibatch; 0 turns sparsity off.
 
     batch_size : int or "auto", default="auto"
-        Minibatch size. "auto" uses n_samples // 50 clipped to [64, 256]:
-        64 on small data such as digits, 256 from 12800 rows on, where
-        larger products run near the machine's matrix-multiply peak.
+        Minibatch size. "auto" uses n_samples // 50 clipped to [64, 512]:
+        64 on small data such as digits (many updates per epoch), 512 from
+        25600 rows on, where larger products run near the machine's
+        matrix-multiply peak.
 
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, shuffling and Gibbs sampling. Pass an int for
@@ -234,7 +238,7 @@ class BaseDBN(BaseEstimator):
         mean, scale = (
             standardization(X) if visible_units == "gaussian" else (None, None)
         )
-        batch_size = resolve_batch_size(self.batch_size, X.shape[0], smallest=64)
+        batch_size = self._batch_size(X.shape[0])
 
         def prepare(k):
             """How layer k's RBM sees its inputs (None: as they are)."""
@@ -338,7 +342,7 @@ class BaseDBN(BaseEstimator):
             SGD(params, learning_rate, self.momentum),
             n_samples=X.shape[0],
             n_epochs=n_epochs,
-            batch_size=resolve_batch_size(self.batch_size, X.shape[0], smallest=64),
+            batch_size=self._batch_size(X.shape[0]),
             rng=rng,
             label="wake-sleep " if labels is None else "up-down ",
             verbose=self.verbose,
@@ -379,6 +383,11 @@ class BaseDBN(BaseEstimator):
             return error, grads
 
         return step
+
+    def _batch_size(self, n_samples):
+        """batch_size, "auto" resolved as n_samples // 50 within [64, 512]."""
+        smallest, largest = AUTO_BATCH_RANGE
+        return resolve_batch_size(self.batch_size, n_samples, smallest, largest)
 
     def _rbm_learning_rate(self, visible_units):
         if self.pretrain_learning_rate == "auto":

@@ -28,7 +28,6 @@ from skdeep._utils import (
     gather_rows,
     make_rng,
     map_rows,
-    resolve_batch_size,
     to_dense,
     validate_fitted_input,
 )
@@ -365,7 +364,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
             Adam(params, self._learning_rate()),
             n_samples=len(train),
             max_iter=self.max_iter,
-            batch_size=resolve_batch_size(self.batch_size, len(train), smallest=64),
+            batch_size=self._batch_size(len(train)),
             rng=rng,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
