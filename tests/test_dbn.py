@@ -462,3 +462,11 @@ def test_up_down_semi_supervised_and_gaussian_visibles(digits):
     assert np.all(np.isfinite(proba))
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
     assert np.all(np.isfinite(clf.sample([0, 5], n_gibbs_steps=5, random_state=0)))
+
+
+def test_auto_batch_size_grows_with_the_data():
+    """batch_size="auto": 64 rows on digits-sized data, n_samples // 50 in
+    between, 512 on large data; an int is kept."""
+    dbn = DBNTransformer()
+    assert [dbn._batch_size(n) for n in (1437, 20000, 60000)] == [64, 400, 512]
+    assert DBNTransformer(batch_size=32)._batch_size(60000) == 32

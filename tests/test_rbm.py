@@ -15,6 +15,7 @@ from skdeep._rbm import (
     mean_hiddens,
     mean_visibles,
     pseudo_log_likelihood,
+    sample_bernoulli,
     sample_categorical,
     sample_hiddens,
     sample_visibles,
@@ -349,3 +350,20 @@ def test_workspace_gives_identical_gradients(rbm, data, kwargs):
             np.testing.assert_array_equal(a, b)
         assert fresh[1] == reused[1]
         np.testing.assert_array_equal(fresh[2], reused[2])
+
+
+@pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.MT19937])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bernoulli_draws_follow_their_probabilities(bit_generator, dtype):
+    """16-bit uniforms (PCG64) or rng.random (any other generator): p = 0
+    never fires, p = 1 always does, and frequencies match p."""
+    p = np.array([0.0, 1.0, 0.3, 0.9, 1e-3], dtype=dtype)
+    P = np.tile(p, (40000, 1))
+    rng = np.random.Generator(bit_generator(0))
+    out = np.empty_like(P)
+    S = sample_bernoulli(P, rng, out)
+    assert S is out and S.dtype == dtype
+    assert set(np.unique(S)) <= {0.0, 1.0}
+    assert S[:, 0].max() == 0 and S[:, 1].min() == 1
+    np.testing.assert_allclose(S.mean(axis=0), p, atol=4 * np.sqrt(0.25 / 40000))
+    assert sample_bernoulli(P[:3, :3], rng).shape == (3, 3)  # odd sizes, no out
