@@ -295,7 +295,9 @@ class BaseDBN(BaseEstimator):
         # the learning rate is folded into the CD products: SGD then scales
         # nothing, which spares it a pass over the weights per minibatch
         learning_rate = self._rbm_learning_rate(visible_units)
-        step = self._cd_step(inputs, prepare, visible_units, labels, rng, learning_rate)
+        step = self._cd_step(
+            inputs, rows, Y, prepare, visible_units, rng, learning_rate
+        )
         history = run_epochs(
             step,
             params,
@@ -350,10 +352,10 @@ class BaseDBN(BaseEstimator):
         )
         return params, history.loss
 
-    def _cd_step(self, inputs, prepare, visible_units, labels, rng, scale):
+    def _cd_step(self, inputs, rows, Y, prepare, visible_units, rng, scale):
         """step(params, batch) -> (reconstruction error, CD/PCD gradients
-        times ``scale``)."""
-        rows, Y = (None, None) if labels is None else labels
+        times ``scale``) on ``inputs[rows]`` (every row when None), with the
+        one-hot label rows ``Y`` when given."""
         n_labels = 0 if Y is None else Y.shape[1]
         chain = [None]  # where a persistent chain stopped
         workspace = Workspace()
@@ -404,7 +406,7 @@ class BaseDBN(BaseEstimator):
         rows = np.sort(rng.choice(inputs.shape[0], n_rows, replace=False))
         n_features = min(_MONITOR_FEATURES, inputs.shape[1])
         features = np.sort(rng.choice(inputs.shape[1], n_features, replace=False))
-        V = gather_rows(inputs, rows, prepare, Workspace(enabled=False))
+        V = gather_rows(inputs, rows, prepare)
         return lambda params: float(
             np.mean(pseudo_log_likelihood(V, *params, features=features))
         )

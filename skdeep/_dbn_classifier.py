@@ -371,7 +371,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
             validation_score=None
             if held_out is None
             else _accuracy_scorer(
-                gather_rows(X, rows[held_out], prepare, Workspace(enabled=False)),
+                gather_rows(X, rows[held_out], prepare),
                 y_index[held_out],
                 layers,
             ),

@@ -117,14 +117,14 @@ def to_dense(X):
     return X.toarray() if sp.issparse(X) else X
 
 
-def gather_rows(X, rows, prepare, workspace):
+def gather_rows(X, rows, prepare=None, workspace=None):
     """``prepare(X[rows])`` as a dense array: a minibatch.
 
-    Dense X with no preparation is gathered straight into a workspace buffer
-    (no new array per minibatch); ``prepare`` (standardization, say) and CSR
-    rows go through their own path.
+    Dense X with no preparation is gathered straight into a buffer of the
+    ``workspace`` when one is given (no new array per minibatch); otherwise,
+    and for ``prepare`` (standardization, say) and CSR rows, it is indexed.
     """
-    if prepare is None and not sp.issparse(X):
+    if prepare is None and workspace is not None and not sp.issparse(X):
         out = workspace.get("batch", (len(rows), X.shape[1]), X.dtype)
         # mode="clip": the rows are valid, and "raise" would copy through a
         # temporary buffer when given ``out``
