@@ -127,9 +127,13 @@ def softplus(Z):
     return T
 
 
-def _binary_cross_entropy(Y, Z):
-    """sum_ij softplus(z_ij) - y_ij z_ij, the cross-entropy of sigma(Z) vs Y."""
-    return float(softplus(Z).sum(dtype=np.float64) - _dot(Y, Z))
+def _binary_cross_entropy(Y, Z, weights=None):
+    """sum_ij w_i (softplus(z_ij) - y_ij z_ij), the cross-entropy of sigma(Z)
+    vs Y (w_i = 1 without ``weights``)."""
+    if weights is None:
+        return float(softplus(Z).sum(dtype=np.float64) - _dot(Y, Z))
+    rows = softplus(Z).sum(axis=1, dtype=np.float64) - _row_dots(Y, Z)
+    return float(np.dot(rows, weights))
 
 
 def _dot(A, B):
@@ -137,9 +141,17 @@ def _dot(A, B):
     return float(np.dot(A.ravel(), B.ravel()))
 
 
-def _half_squared_error(Y, Z):
-    """sum_ij (z_ij - y_ij)^2 / 2."""
-    return float(np.sum((Z - Y) ** 2) / 2)
+def _row_dots(A, B):
+    """sum_j a_ij b_ij for every row i, in float64."""
+    return np.einsum("ij,ij->i", A, B, dtype=np.float64)
+
+
+def _half_squared_error(Y, Z, weights=None):
+    """sum_ij w_i (z_ij - y_ij)^2 / 2 (w_i = 1 without ``weights``)."""
+    D = Z - Y
+    if weights is None:
+        return float(_dot(D, D) / 2)
+    return float(np.dot(_row_dots(D, D), weights) / 2)
 
 
 def _softmax(Z):
@@ -150,14 +162,19 @@ def _softmax(Z):
     return Z
 
 
-def _categorical_cross_entropy(Y, Z):
-    """sum_i logsumexp(z_i) - sum_ij y_ij z_ij, the log-loss of softmax(Z) vs Y."""
-    return float(np.sum(logsumexp(Z, axis=1)) - _dot(Y, Z))
+def _categorical_cross_entropy(Y, Z, weights=None):
+    """sum_i w_i (logsumexp(z_i) - sum_j y_ij z_ij), the log-loss of
+    softmax(Z) vs Y (w_i = 1 without ``weights``)."""
+    if weights is None:
+        return float(np.sum(logsumexp(Z, axis=1)) - _dot(Y, Z))
+    rows = logsumexp(Z, axis=1) - _row_dots(Y, Z)
+    return float(np.dot(rows, weights))
 
 
 # An output head pairs an output function with its canonical loss, computed
 # from the logits Z for stability. For every pair the gradient of the summed
-# loss with respect to Z is output(Z) - Y, which the backward pass relies on.
+# loss with respect to Z is output(Z) - Y (times w_i for row weights), which
+# the backward pass relies on. ``loss(Y, Z, weights=None)`` sums over rows.
 HEADS = {
     "sigmoid": Head(_sigmoid, _binary_cross_entropy),
     "identity": Head(_identity, _half_squared_error),

@@ -1,5 +1,6 @@
 """DBNClassifier: a pretrained RBM stack with a softmax output layer."""
 
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -11,7 +12,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skdeep._dbn_base import BaseDBN, _document
-from skdeep._finetune import fine_tune
+from skdeep._finetune import FineTuneResult, fine_tune
 from skdeep._network import (
     Dense,
     dropout_masks,
@@ -56,6 +57,9 @@ def _output_only_network(pretrained_stack, output):
 # live in the top RBM (see DBNClassifier._fit_up_down).
 FINE_TUNING = {"backprop": _backprop_network, "none": _output_only_network}
 GENERATIVE_FINE_TUNING = {"up-down"}
+
+# Epochs over which the pseudo-label weight ramps up linearly to its value.
+PSEUDO_LABEL_RAMP = 10
 
 
 @_document
@@ -195,6 +199,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "unlabeled_label": "no_validation",
+        "pseudo_label_weight": [Interval(Real, 0, None, closed="left")],
     }
 
     def __init__(
@@ -222,6 +227,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         n_iter_no_change=10,
         tol=1e-4,
         unlabeled_label=None,
+        pseudo_label_weight=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.visible_units = visible_units
@@ -245,6 +251,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.unlabeled_label = unlabeled_label
+        self.pseudo_label_weight = pseudo_label_weight
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -281,7 +288,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
             return self
         pretrained = self._pretrain(X, rng)
         self._set_pretrained(pretrained)
-        self._fine_tune(X, np.flatnonzero(labeled), y_index, pretrained.stack, rng)
+        self._fine_tune(X, labeled, y_index, pretrained.stack, rng)
         return self
 
     def _fit_up_down(self, X, labeled, y_index, rng):
@@ -341,8 +348,10 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         check_classification_targets(y[labeled])
         return labeled
 
-    def _fine_tune(self, X, rows, y_index, stack, rng):
-        """Backprop on X[rows] (labels ``y_index``), without copying them."""
+    def _fine_tune(self, X, labeled, y_index, stack, rng):
+        """Backprop on the labeled rows of X (labels ``y_index``), then, with
+        ``pseudo_label_weight``, on every row with pseudo-labels; X is never
+        copied."""
         dtype = X.dtype
         n_classes = len(self.classes_)
         output = [
@@ -351,33 +360,71 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         ]
         params, layers, trains_stack = FINE_TUNING[self.fine_tuning](stack, output)
         prepare = None if self.mean_ is None else self._prepare_visibles
+        rows = np.flatnonzero(labeled)
+        unlabeled = np.flatnonzero(~labeled) if self.pseudo_label_weight > 0 else []
         if not trains_stack:  # frozen stack: train on the top codes
             top = self.coefs_[-1].shape[1]
-            inputs = apply_in_chunks(self._up_pass, X, top, dtype, rows)
-            X, rows, prepare = inputs, np.arange(len(rows)), None
+            used = np.concatenate([rows, unlabeled]).astype(np.intp)
+            X = apply_in_chunks(self._up_pass, X, top, dtype, used)
+            rows, unlabeled = np.arange(len(rows)), np.arange(len(rows), len(used))
+            prepare = None
         train, held_out = self._early_stopping_split(y_index, rng)
-        result = fine_tune(
-            self._fine_tuning_step(
-                X, rows[train], y_index[train], prepare, layers, rng
-            ),
-            params,
-            Adam(params, self._learning_rate()),
-            n_samples=len(train),
+        tuning = _Tuning(X, prepare, layers, params, rng)
+        if held_out is not None:
+            tuning.validation = _accuracy_scorer(
+                gather_rows(X, rows[held_out], prepare), y_index[held_out], layers
+            )
+        Y = np.eye(n_classes, dtype=dtype)[y_index[train]]
+        result = self._run_fine_tuning(tuning, rows[train], Y)
+        if len(unlabeled):
+            result = _merge_results(
+                result, self._fit_pseudo_labels(tuning, rows[train], Y, unlabeled)
+            )
+        self._set_fine_tuned(params, result)
+
+    def _run_fine_tuning(self, tuning, rows, Y, weights=None, before_epoch=None):
+        """fine_tune on ``rows`` of the tuning's X, targets Y (row weights)."""
+        return fine_tune(
+            self._fine_tuning_step(tuning, rows, Y, weights),
+            tuning.params,
+            Adam(tuning.params, self._learning_rate()),
+            n_samples=len(rows),
             max_iter=self.max_iter,
-            batch_size=self._batch_size(len(train)),
-            rng=rng,
+            batch_size=self._batch_size(len(rows)),
+            rng=tuning.rng,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
-            validation_score=None
-            if held_out is None
-            else _accuracy_scorer(
-                gather_rows(X, rows[held_out], prepare),
-                y_index[held_out],
-                layers,
-            ),
+            validation_score=tuning.validation,
+            before_epoch=before_epoch,
             verbose=self.verbose,
         )
-        self._set_fine_tuned(params, result)
+
+    def _fit_pseudo_labels(self, tuning, rows, Y, unlabeled):
+        """Lee (2013): every row, the unlabeled ones with the network's own
+        most probable class as target, refreshed each epoch, their total
+        weight ramped up to ``pseudo_label_weight`` times the labeled one."""
+        n_labeled, n_classes = len(rows), Y.shape[1]
+        Y_all = np.concatenate([Y, np.zeros((len(unlabeled), n_classes), Y.dtype)])
+        weights = np.ones(len(Y_all))
+
+        prepare = tuning.prepare or (lambda A: A)
+
+        def before_epoch(epoch, params):
+            logits = apply_in_chunks(
+                lambda A: forward(params, tuning.layers, to_dense(prepare(A)))[-1],
+                tuning.X,
+                n_classes,
+                Y.dtype,
+                unlabeled,
+            )
+            Y_all[n_labeled:] = np.eye(n_classes, dtype=Y.dtype)[logits.argmax(1)]
+            ramp = min(1.0, (epoch + 1) / PSEUDO_LABEL_RAMP)
+            weights[n_labeled:] = (
+                ramp * self.pseudo_label_weight * n_labeled / len(unlabeled)
+            )
+
+        all_rows = np.concatenate([rows, unlabeled]).astype(np.intp)
+        return self._run_fine_tuning(tuning, all_rows, Y_all, weights, before_epoch)
 
     def _set_fine_tuned(self, params, result):
         self.output_coef_, self.output_intercept_ = params[-2], params[-1]
@@ -388,24 +435,30 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         self.validation_scores_ = result.validation_scores if stopping else None
         self.best_validation_score_ = result.best_validation_score if stopping else None
 
-    def _fine_tuning_step(self, X, rows, y_index, prepare, layers, rng):
+    def _fine_tuning_step(self, tuning, rows, Y, weights=None):
         """step(params, batch) -> (loss, grads) on one minibatch of ``rows``
-        of X (``batch`` indexes ``rows`` and ``y_index``)."""
-        n_classes = len(self.classes_)
+        of the tuning's X (``batch`` indexes ``rows``, the targets Y and the
+        row weights)."""
+        layers = tuning.layers
         dropped = range(1, len(layers))  # every hidden activation
         workspace = Workspace()
 
         def step(params, batch):
-            A = gather_rows(X, rows[batch], prepare, workspace)
-            Y = np.eye(n_classes, dtype=A.dtype)[y_index[batch]]
+            A = gather_rows(tuning.X, rows[batch], tuning.prepare, workspace)
             masks = None
             if self.dropout > 0 and len(layers) > 1:
                 shapes = {
                     i: (len(batch), params[layers[i - 1].bias].size) for i in dropped
                 }
-                masks = dropout_masks(shapes, self.dropout, rng, A.dtype)
+                masks = dropout_masks(shapes, self.dropout, tuning.rng, A.dtype)
             return loss_and_gradient(
-                params, layers, A, Y, alpha=self.alpha, masks=masks
+                params,
+                layers,
+                A,
+                Y[batch],
+                alpha=self.alpha,
+                masks=masks,
+                sample_weight=None if weights is None else weights[batch],
             )
 
         return step
@@ -546,6 +599,31 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+@dataclass
+class _Tuning:
+    """What every fine-tuning phase shares: data, network and randomness."""
+
+    X: object
+    prepare: object
+    layers: list
+    params: list
+    rng: object
+    validation: object = None
+
+
+def _merge_results(first, second):
+    """One FineTuneResult for two consecutive fine-tuning runs."""
+    return FineTuneResult(
+        loss_curve=first.loss_curve + second.loss_curve,
+        validation_scores=first.validation_scores + second.validation_scores,
+        best_loss=min(first.best_loss, second.best_loss),
+        best_validation_score=max(
+            first.best_validation_score, second.best_validation_score
+        ),
+        converged=second.converged,
+    )
 
 
 def _up_down_log_proba(V, params, estimator):

@@ -39,19 +39,24 @@ def fine_tune(
     tol,
     n_iter_no_change,
     validation_score=None,
+    before_epoch=None,
     verbose=0,
 ):
     """Train ``params`` in place for at most ``max_iter`` epochs.
 
     ``step(params, batch) -> (loss, grads)`` as in ``run_epochs``;
     ``validation_score(params) -> float`` (higher is better) turns on early
-    stopping. A run that ends at ``max_iter`` without meeting the stopping
-    rule raises a ``ConvergenceWarning``, as ``MLPClassifier`` does.
+    stopping; ``before_epoch(epoch, params)``, when given, runs before each
+    epoch (to refresh pseudo-labels, say). A run that ends at ``max_iter``
+    without meeting the stopping rule raises a ``ConvergenceWarning``, as
+    ``MLPClassifier`` does.
     """
     result = FineTuneResult()
     best_params, no_improvement = None, 0
     for epoch in range(max_iter):
         start = time.perf_counter()
+        if before_epoch is not None:
+            before_epoch(epoch, params)
         history = run_epochs(
             step,
             params,

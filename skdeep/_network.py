@@ -137,21 +137,37 @@ def weight_indices(layers):
     return sorted({layer.weight for layer in layers})
 
 
-def loss_and_gradient(params, layers, X, Y, *, alpha=0.0, penalties=None, masks=None):
+def loss_and_gradient(
+    params,
+    layers,
+    X,
+    Y,
+    *,
+    alpha=0.0,
+    penalties=None,
+    masks=None,
+    sample_weight=None,
+):
     """Mean loss per sample and its gradient for every parameter array.
 
-    L = (1/n) sum_i loss(y_i, f(x_i)) + sum penalties + (alpha/2) sum ||W||^2.
+    L = sum_i w_i loss(y_i, f(x_i)) / sum_i w_i + sum penalties
+    + (alpha/2) sum ||W||^2, with w_i = 1 without ``sample_weight``.
     ``penalties`` maps an activation index to ``fn(A) -> (loss, dL/dA)``;
-    ``masks`` maps an activation index to a dropout mask.
+    ``masks`` maps an activation index to a dropout mask. Rows of weight 0
+    contribute nothing; a minibatch whose weights are all 0 has data loss 0.
     """
-    n_samples = X.shape[0]
     acts = forward(params, layers, X, masks)
     head = HEADS[layers[-1].activation]
     logits = acts[-1]
-    loss = head.loss(Y, logits) / n_samples
     delta = head.output(logits.copy())
     delta -= Y
-    delta /= n_samples
+    if sample_weight is None:
+        loss = head.loss(Y, logits) / X.shape[0]
+        delta /= X.shape[0]
+    else:
+        weights = normalized_weights(sample_weight, logits.dtype)
+        loss = head.loss(Y, logits, weights)
+        delta *= weights[:, np.newaxis]
     hidden_grads = {}
     for index, penalty in (penalties or {}).items():
         penalty_loss, hidden_grads[index] = penalty(acts[index])
@@ -163,6 +179,13 @@ def loss_and_gradient(params, layers, X, Y, *, alpha=0.0, penalties=None, masks=
             loss += 0.5 * alpha * float(np.dot(W.ravel(), W.ravel()))
             grads[k] += alpha * W
     return loss, grads
+
+
+def normalized_weights(sample_weight, dtype):
+    """w_i / sum_i w_i (all 0 when the sum is 0)."""
+    total = float(np.sum(sample_weight))
+    scale = 1.0 / total if total > 0 else 0.0
+    return (np.asarray(sample_weight) * scale).astype(dtype)
 
 
 def dropout_masks(acts_shapes, rate, rng, dtype):

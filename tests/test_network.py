@@ -82,3 +82,43 @@ def test_gradient_with_dropout_masks_matches_finite_differences():
     assert_gradients_match(grads, numerical_gradient(loss, params))
     unmasked, _ = loss_and_gradient(params, layers, X, Y)
     assert loss() != pytest.approx(unmasked)
+
+
+@pytest.mark.parametrize("head", ["sigmoid", "identity", "softmax"])
+def test_weighted_gradient_matches_finite_differences(head):
+    rng = np.random.default_rng(3)
+    params, layers = _shared_weight_net(head, rng)
+    X = rng.uniform(size=(6, 5))
+    Y = np.eye(5)[rng.integers(0, 5, 6)] if head == "softmax" else X
+    weights = rng.uniform(0.1, 3.0, size=6)
+
+    def loss():
+        return loss_and_gradient(params, layers, X, Y, sample_weight=weights)[0]
+
+    _, grads = loss_and_gradient(params, layers, X, Y, sample_weight=weights)
+    assert_gradients_match(grads, numerical_gradient(loss, params))
+
+
+@pytest.mark.parametrize("head", ["sigmoid", "identity", "softmax"])
+def test_integer_weights_equal_repeated_rows_and_zero_weights_drop_rows(head):
+    rng = np.random.default_rng(4)
+    params, layers = _shared_weight_net(head, rng)
+    X = rng.uniform(size=(5, 5))
+    Y = np.eye(5)[rng.integers(0, 5, 5)] if head == "softmax" else X
+    weights = np.array([2, 0, 1, 3, 1])
+    repeated = np.repeat(np.arange(5), weights)
+    weighted = loss_and_gradient(params, layers, X, Y, sample_weight=weights)
+    expanded = loss_and_gradient(params, layers, X[repeated], Y[repeated])
+    assert weighted[0] == pytest.approx(expanded[0])
+    for g_w, g_e in zip(weighted[1], expanded[1], strict=True):
+        np.testing.assert_allclose(g_w, g_e, atol=1e-12)
+
+
+def test_all_zero_weights_give_no_data_gradient():
+    rng = np.random.default_rng(5)
+    params, layers = _shared_weight_net("softmax", rng)
+    X = rng.uniform(size=(4, 5))
+    Y = np.eye(5)[[0, 1, 2, 3]]
+    loss, grads = loss_and_gradient(params, layers, X, Y, sample_weight=np.zeros(4))
+    assert loss == 0.0
+    assert all(not np.any(g) for g in grads)
