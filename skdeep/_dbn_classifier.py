@@ -21,6 +21,7 @@ from skdeep._network import (
     loss_and_gradient,
 )
 from skdeep._optim import Adam
+from skdeep._pseudo_labels import PSEUDO_LABELS
 from skdeep._rbm import clamped_label_chain
 from skdeep._utils import (
     Workspace,
@@ -58,8 +59,12 @@ def _output_only_network(pretrained_stack, output):
 FINE_TUNING = {"backprop": _backprop_network, "none": _output_only_network}
 GENERATIVE_FINE_TUNING = {"up-down"}
 
-# Epochs over which the pseudo-label weight ramps up linearly to its value.
-PSEUDO_LABEL_RAMP = 10
+# Pseudo-labels are recomputed every this many epochs; with "network" (Lee,
+# 2013) their weight ramps up linearly over the first 10 epochs, while
+# propagated labels, from a network already fine-tuned on the labeled rows,
+# count fully at once.
+PSEUDO_LABEL_REFRESH = 5
+PSEUDO_LABEL_RAMP = {"network": 10}
 
 
 @_document
@@ -92,16 +97,20 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
 
     learning_rate_init : float or "auto", default="auto"
         Step size of fine-tuning: Adam's for "backprop" and "none" ("auto":
-        1e-3, MLPClassifier's default); for "up-down", the SGD step of the
-        up-down updates with ``momentum`` ("auto": 0.03).
+        3e-3; with dropout it reached MLPClassifier's 1e-3 accuracy in about
+        half the epochs, see the user guide's hyperparameter page); for
+        "up-down", the SGD step of the up-down updates with ``momentum``
+        ("auto": 0.03).
 
     max_iter : int, default=200
         Maximum fine-tuning epochs. Up-down runs exactly ``max_iter`` epochs,
         each several times the cost of a backprop epoch; 30 is a good start.
 
-    dropout : float, default=0.0
+    dropout : float, default=0.5
         Fraction of hidden units dropped at random in each fine-tuning
-        minibatch (inverted dropout; inference uses every unit).
+        minibatch (inverted dropout; inference uses every unit). 0.5
+        (Srivastava et al., 2014) gave the best accuracy on MNIST, digits
+        and standardized tables alike.
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the labeled rows (stratified),
@@ -126,6 +135,27 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         top one, and with "up-down" in every up-down epoch, their label units
         set to the model's current p(y | x).
 
+    pseudo_labels : {"propagation", "network", "none"}, default="propagation"
+        How unlabeled rows take part in fine-tuning ("backprop" and "none";
+        used only when some rows are unlabeled). After fine-tuning on the
+        labeled rows, ``pseudo_label_iter`` more epochs train on every row,
+        each unlabeled row with a pseudo-label recomputed every 5 epochs and
+        weighted by its certainty (1 - entropy / log(n_classes)).
+        "propagation" (Iscen et al., 2019) spreads the known labels over
+        the 10-nearest-neighbour graph of the network's top hidden codes
+        (Zhou et al., 2004); "network" (Lee, 2013) takes the network's own
+        most probable class, its weight ramped up over 10 epochs; "none"
+        fine-tunes on the labeled rows only. On MNIST with 10% labels,
+        "propagation" added 2 to 3 points over "none" and "network" none
+        (see the user guide's semi-supervised page).
+
+    pseudo_label_weight : float, default=1.0
+        Weight of a pseudo-labeled row relative to a labeled one, before its
+        certainty; 0 is the same as ``pseudo_labels="none"``.
+
+    pseudo_label_iter : int, default=30
+        Epochs of fine-tuning with pseudo-labels, over every row.
+
     Attributes
     ----------
     <dbn attributes>
@@ -146,9 +176,10 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         Biases of the label units ("up-down"; None otherwise).
 
     loss_curve_ : list of float
-        Mean fine-tuning log-loss per labeled training row, one per epoch
-        (with "up-down": the up-down error per epoch, see
-        ``DBNTransformer.wake_sleep_curve_``).
+        Mean fine-tuning log-loss per labeled training row, one per epoch,
+        then, with pseudo-labels, the certainty-weighted mean over every row
+        for each pseudo-label epoch (with "up-down": the up-down error per
+        epoch, see ``DBNTransformer.wake_sleep_curve_``).
 
     best_loss_ : float or None
         Lowest training loss (None with early stopping).
@@ -175,6 +206,16 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
     Hinton & Salakhutdinov (2006). Reducing the dimensionality of data with
     neural networks. Science 313(5786).
 
+    Lee (2013). Pseudo-label: the simple and efficient semi-supervised
+    learning method for deep neural networks. ICML workshop on challenges in
+    representation learning.
+
+    Iscen, Tolias, Avrithis & Chum (2019). Label propagation for deep
+    semi-supervised learning. CVPR.
+
+    Zhou, Bousquet, Lal, Weston & Schoelkopf (2004). Learning with local and
+    global consistency. NIPS 16.
+
     Examples
     --------
     >>> from sklearn.datasets import load_digits
@@ -199,7 +240,9 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "unlabeled_label": "no_validation",
+        "pseudo_labels": [StrOptions({"none", *PSEUDO_LABELS})],
         "pseudo_label_weight": [Interval(Real, 0, None, closed="left")],
+        "pseudo_label_iter": [Interval(Integral, 0, None, closed="left")],
     }
 
     def __init__(
@@ -221,13 +264,15 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         fine_tuning="backprop",
         learning_rate_init="auto",
         max_iter=200,
-        dropout=0.0,
+        dropout=0.5,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
         unlabeled_label=None,
-        pseudo_label_weight=0.0,
+        pseudo_labels="propagation",
+        pseudo_label_weight=1.0,
+        pseudo_label_iter=30,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.visible_units = visible_units
@@ -251,7 +296,9 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.unlabeled_label = unlabeled_label
+        self.pseudo_labels = pseudo_labels
         self.pseudo_label_weight = pseudo_label_weight
+        self.pseudo_label_iter = pseudo_label_iter
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -321,7 +368,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
     def _learning_rate(self):
         if self.learning_rate_init != "auto":
             return self.learning_rate_init
-        return 0.03 if self.fine_tuning in GENERATIVE_FINE_TUNING else 1e-3
+        return 0.03 if self.fine_tuning in GENERATIVE_FINE_TUNING else 3e-3
 
     def _split_label_units(self, n_classes):
         """Views of the joint top RBM: its input part and its label part."""
@@ -361,7 +408,9 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         params, layers, trains_stack = FINE_TUNING[self.fine_tuning](stack, output)
         prepare = None if self.mean_ is None else self._prepare_visibles
         rows = np.flatnonzero(labeled)
-        unlabeled = np.flatnonzero(~labeled) if self.pseudo_label_weight > 0 else []
+        unlabeled = np.flatnonzero(~labeled)
+        if self.pseudo_labels == "none" or self.pseudo_label_weight == 0:
+            unlabeled = unlabeled[:0]
         if not trains_stack:  # frozen stack: train on the top codes
             top = self.coefs_[-1].shape[1]
             used = np.concatenate([rows, unlabeled]).astype(np.intp)
@@ -382,14 +431,17 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
             )
         self._set_fine_tuned(params, result)
 
-    def _run_fine_tuning(self, tuning, rows, Y, weights=None, before_epoch=None):
-        """fine_tune on ``rows`` of the tuning's X, targets Y (row weights)."""
+    def _run_fine_tuning(
+        self, tuning, rows, Y, weights=None, before_epoch=None, max_iter=None
+    ):
+        """fine_tune on ``rows`` of the tuning's X, targets Y (row weights),
+        for at most ``max_iter`` epochs (default: the ``max_iter`` parameter)."""
         return fine_tune(
             self._fine_tuning_step(tuning, rows, Y, weights),
             tuning.params,
             Adam(tuning.params, self._learning_rate()),
             n_samples=len(rows),
-            max_iter=self.max_iter,
+            max_iter=self.max_iter if max_iter is None else max_iter,
             batch_size=self._batch_size(len(rows)),
             rng=tuning.rng,
             tol=self.tol,
@@ -400,31 +452,46 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         )
 
     def _fit_pseudo_labels(self, tuning, rows, Y, unlabeled):
-        """Lee (2013): every row, the unlabeled ones with the network's own
-        most probable class as target, refreshed each epoch, their total
-        weight ramped up to ``pseudo_label_weight`` times the labeled one."""
+        """``pseudo_label_iter`` epochs on every row, the unlabeled ones with
+        pseudo-labels (see ``skdeep._pseudo_labels``) refreshed every
+        ``PSEUDO_LABEL_REFRESH`` epochs and weighted by their certainty."""
         n_labeled, n_classes = len(rows), Y.shape[1]
+        all_rows = np.concatenate([rows, unlabeled]).astype(np.intp)
+        seeds = np.concatenate([Y.argmax(axis=1), np.full(len(unlabeled), -1)])
         Y_all = np.concatenate([Y, np.zeros((len(unlabeled), n_classes), Y.dtype)])
-        weights = np.ones(len(Y_all))
-
-        prepare = tuning.prepare or (lambda A: A)
+        weights = np.ones(len(all_rows))
+        source = PSEUDO_LABELS[self.pseudo_labels]
+        ramp = PSEUDO_LABEL_RAMP.get(self.pseudo_labels, 1)
+        sure = np.zeros(len(unlabeled))
 
         def before_epoch(epoch, params):
-            logits = apply_in_chunks(
-                lambda A: forward(params, tuning.layers, to_dense(prepare(A)))[-1],
-                tuning.X,
-                n_classes,
-                Y.dtype,
-                unlabeled,
-            )
-            Y_all[n_labeled:] = np.eye(n_classes, dtype=Y.dtype)[logits.argmax(1)]
-            ramp = min(1.0, (epoch + 1) / PSEUDO_LABEL_RAMP)
+            if epoch % PSEUDO_LABEL_REFRESH == 0:
+                codes, logits = self._codes_and_logits(tuning, params, all_rows)
+                labels, certainty = source(codes, logits, seeds, n_classes)
+                Y_all[n_labeled:] = np.eye(n_classes, dtype=Y.dtype)[labels[n_labeled:]]
+                sure[:] = certainty[n_labeled:]
+            # Lee's ramp-up: the weight grows linearly over the first epochs
             weights[n_labeled:] = (
-                ramp * self.pseudo_label_weight * n_labeled / len(unlabeled)
+                self.pseudo_label_weight * min(1.0, (epoch + 1) / ramp) * sure
             )
 
-        all_rows = np.concatenate([rows, unlabeled]).astype(np.intp)
-        return self._run_fine_tuning(tuning, all_rows, Y_all, weights, before_epoch)
+        return self._run_fine_tuning(
+            tuning, all_rows, Y_all, weights, before_epoch, self.pseudo_label_iter
+        )
+
+    @staticmethod
+    def _codes_and_logits(tuning, params, rows):
+        """The top hidden codes and the output logits of X[rows]."""
+        layers, prepare = tuning.layers, tuning.prepare or (lambda A: A)
+        n_top, n_classes = params[layers[-1].weight].shape
+        out = apply_in_chunks(
+            lambda A: np.hstack(forward(params, layers, to_dense(prepare(A)))[-2:]),
+            tuning.X,
+            n_top + n_classes,
+            params[0].dtype,
+            rows,
+        )
+        return out[:, :n_top], out[:, n_top:]
 
     def _set_fine_tuned(self, params, result):
         self.output_coef_, self.output_intercept_ = params[-2], params[-1]

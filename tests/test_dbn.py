@@ -211,6 +211,53 @@ def test_semi_supervised_pretraining_uses_unlabeled_rows(digits):
     assert -1 in plain.fit(X, y_semi).classes_
 
 
+@pytest.mark.parametrize("fine_tuning", ["backprop", "none"])
+@pytest.mark.parametrize("source", ["network", "propagation"])
+def test_pseudo_labels_train_on_unlabeled_rows_and_sharpen_them(
+    digits, fine_tuning, source
+):
+    X, y = digits
+    y_semi = np.where(np.arange(len(y)) % 5 == 0, y, -1)
+    unlabeled = y_semi == -1
+    params = dict(
+        hidden_layer_sizes=(32,),
+        pretrain_iter=5,
+        max_iter=15,
+        learning_rate_init=0.01,
+        unlabeled_label=-1,
+        fine_tuning=fine_tuning,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        plain = DBNClassifier(**params, pseudo_labels="none").fit(X, y_semi)
+        pseudo = DBNClassifier(**params, pseudo_labels=source).fit(X, y_semi)
+    # a second phase over every row follows the labeled-rows phase
+    assert pseudo.n_iter_ > plain.n_iter_
+    assert len(pseudo.loss_curve_) == pseudo.n_iter_
+    np.testing.assert_array_equal(
+        pseudo.loss_curve_[: plain.n_iter_], plain.loss_curve_
+    )
+
+    # training on its own most probable classes makes the model more
+    # confident on the unlabeled rows (entropy minimisation, Lee 2013)
+    def mean_entropy(clf):
+        P = clf.predict_proba(X[unlabeled])
+        return -np.mean(np.sum(P * np.log(P + 1e-12), axis=1))
+
+    assert mean_entropy(pseudo) < 0.9 * mean_entropy(plain)
+
+
+def test_pseudo_labels_without_unlabeled_rows_change_nothing(digits):
+    X, y = digits
+    params = dict(hidden_layer_sizes=(16,), pretrain_iter=2, max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        plain = DBNClassifier(**params, pseudo_labels="none").fit(X, y)
+        pseudo = DBNClassifier(**params, pseudo_labels="propagation").fit(X, y)
+    np.testing.assert_array_equal(plain.predict_proba(X), pseudo.predict_proba(X))
+
+
 def test_all_unlabeled_single_class_and_wrong_length_are_clear_errors(digits):
     X, y = digits
     with pytest.raises(ValueError, match="unlabeled"):
