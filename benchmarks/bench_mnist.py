@@ -149,8 +149,13 @@ def label_fraction_curves(report, data, fractions, skip):
             )
             curves.setdefault(name, []).append(accuracy)
             rows.append(
-                [name, f"{fraction:.0%}", labeled.sum(), f"{accuracy:.4f}",
-                 f"{seconds:.1f}"]
+                [
+                    name,
+                    f"{fraction:.0%}",
+                    labeled.sum(),
+                    f"{accuracy:.4f}",
+                    f"{seconds:.1f}",
+                ]
             )
             print(rows[-1], flush=True)
     report.table(
@@ -216,8 +221,13 @@ def standardized(report, data):
             start = time.perf_counter()
             scores = cross_val_score(make_pipeline(StandardScaler(), clf), X, y, cv=cv)
             rows.append(
-                [f"{dataset} (5-fold)", name, f"{scores.mean():.4f}",
-                 f"{scores.std():.4f}", f"{time.perf_counter() - start:.1f}"]
+                [
+                    f"{dataset} (5-fold)",
+                    name,
+                    f"{scores.mean():.4f}",
+                    f"{scores.std():.4f}",
+                    f"{time.perf_counter() - start:.1f}",
+                ]
             )
     report.table(
         "Standardized inputs (StandardScaler first: Gaussian visibles)",
