@@ -51,13 +51,17 @@ SEMI_CANDIDATES = [
     ("network (Lee 2013)", dict(pseudo_labels="network")),
     ("propagation (new)", dict(pseudo_labels="propagation")),
 ]
+_OLD_SAE = dict(corruption=0.0, sparsity_weight=0.1, sparsity_target=0.05)
 _SIGMOID = dict(activation="sigmoid", max_iter=0, sparsity_target=0.1)
 SAE_CANDIDATES = [
-    ("relu, KL 0.05 x 0.1, no noise, 10 tuning epochs (old)", dict()),
-    ("relu, masking noise 0.3", dict(corruption=0.3)),
-    ("sigmoid, KL 0.1 x 1, noise 0.3", dict(_SIGMOID, corruption=0.3)),
+    ("relu, KL 0.05 x 0.1, no noise (old)", _OLD_SAE),
+    ("relu, KL 0.05 x 0.1, noise 0.3", dict(_OLD_SAE, corruption=0.3)),
     (
-        "sigmoid, KL 0.1 x 3, noise 0.3 (new)",
+        "relu, KL 0.05 x 3, noise 0.3 (new: auto is 0.05 from 100 units)",
+        dict(corruption=0.3, sparsity_weight=3.0, sparsity_target="auto"),
+    ),
+    (
+        "sigmoid, KL 0.1 x 3, noise 0.3, no tuning epochs",
         dict(_SIGMOID, corruption=0.3, sparsity_weight=3.0),
     ),
 ]

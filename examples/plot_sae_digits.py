@@ -14,6 +14,7 @@ import sys
 import time
 
 import matplotlib.pyplot as plt
+import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
@@ -49,13 +50,19 @@ for name, model in models.items():
     print(f"{name:46s} {scores.mean():.4f} +- {scores.std():.4f} {elapsed:6.1f}s")
 
 # %%
-# The first layer's filters: each hidden unit's incoming weights as an 8x8 image.
+# The first layer's filters: the incoming weights of the 128 most active
+# hidden units as 8x8 images, on a symmetric scale (grey is 0, dark
+# negative, light positive): most units watch a few neighbouring pixels.
 sae = StackedAutoencoderTransformer(random_state=0).fit(X)
+activity = sae.transform(X).mean(axis=0)
+most_active = np.argsort(-activity)[:128]
 fig, axes = plt.subplots(8, 16, figsize=(12, 6))
-for ax, weights in zip(axes.ravel(), sae.coefs_[0].T, strict=False):
-    ax.imshow(weights.reshape(8, 8), cmap="gray", interpolation="nearest")
+for ax, unit in zip(axes.ravel(), most_active, strict=True):
+    weights = sae.coefs_[0][:, unit].reshape(8, 8)
+    limit = np.abs(weights).max()
+    ax.imshow(weights, cmap="gray", vmin=-limit, vmax=limit, interpolation="nearest")
     ax.set_axis_off()
-fig.suptitle("First-layer filters of the sparse autoencoder (128 of 256)")
+fig.suptitle("First-layer filters of the sparse autoencoder (128 most active of 256)")
 if "sphinx_gallery" not in sys.modules:  # run as a script: save the figure
     fig.savefig("sae_filters.png", dpi=80)
     print("filters saved to sae_filters.png")

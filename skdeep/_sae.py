@@ -36,10 +36,10 @@ from skdeep._utils import (
     validate_fitted_input,
 )
 
-# sparsity_target="auto": about this many active units per row, and never a
-# target above the cap.
-AUTO_ACTIVE_UNITS = 25
-AUTO_SPARSITY_CAP = 0.25
+# sparsity_target="auto": at least this many active units per row, within
+# this range of targets.
+AUTO_ACTIVE_UNITS = 5
+AUTO_SPARSITY_RANGE = (0.05, 0.25)
 
 
 class StackedAutoencoderTransformer(
@@ -76,11 +76,11 @@ class StackedAutoencoderTransformer(
         Target mean activity rho of each hidden unit, in (0, 1). The activity
         of a sigmoid unit is its activation, of a tanh unit (h + 1) / 2 and of
         a relu unit 1 - exp(-h), so for every activation rho is the fraction
-        of the time a unit should be "on". "auto" aims at about 25 active
-        units per row: rho = min(0.25, 25 / n_hidden) for each layer (0.05
-        for 500 units, 0.1 for 256; a fixed small rho starves narrow layers:
-        with 16 units and rho = 0.05 the probe on digits fell from 0.95 to
-        0.63).
+        of the time a unit should be "on". "auto" is 0.05 for layers of 100
+        units or more and aims at 5 active units per row in narrower ones:
+        rho = min(0.25, max(0.05, 5 / n_hidden)) for each layer (a small rho
+        starves a narrow layer: with 16 units and rho = 0.05 the probe on
+        digits fell from 0.95 to 0.63).
 
     sparsity_weight : float, default=3.0
         Weight beta of the penalty beta * sum_j KL(rho || rho_hat_j) during
@@ -302,9 +302,10 @@ class StackedAutoencoderTransformer(
         return resolve_for_range(X, "decoder", self.decoder, "sigmoid", "identity")
 
     def _sparsity_target(self, n_hidden):
-        """sparsity_target, "auto" resolved as min(0.25, 25 / n_hidden)."""
+        """sparsity_target, "auto" resolved as min(0.25, max(0.05, 5 / n))."""
         if self.sparsity_target == "auto":
-            return min(AUTO_SPARSITY_CAP, AUTO_ACTIVE_UNITS / n_hidden)
+            smallest, largest = AUTO_SPARSITY_RANGE
+            return min(largest, max(smallest, AUTO_ACTIVE_UNITS / n_hidden))
         return self.sparsity_target
 
     def _upper_decoder(self):

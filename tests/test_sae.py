@@ -270,9 +270,11 @@ def test_transform_is_chunked_consistently(digits, monkeypatch):
     np.testing.assert_allclose(sae.transform(X), whole, rtol=1e-12, atol=1e-14)
 
 
-def test_auto_sparsity_target_aims_at_25_active_units_per_layer():
+def test_auto_sparsity_target_keeps_narrow_layers_alive():
     sae = StackedAutoencoderTransformer()
-    assert sae._sparsity_target(500) == pytest.approx(0.05)
-    assert sae._sparsity_target(250) == pytest.approx(0.1)
+    assert sae._sparsity_target(500) == sae._sparsity_target(100) == 0.05
+    assert sae._sparsity_target(40) == pytest.approx(5 / 40)
     assert sae._sparsity_target(16) == 0.25  # capped
-    assert StackedAutoencoderTransformer(sparsity_target=0.3)._sparsity_target(16) == 0.3
+    assert (
+        StackedAutoencoderTransformer(sparsity_target=0.3)._sparsity_target(16) == 0.3
+    )
