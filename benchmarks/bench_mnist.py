@@ -39,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
+from _report import Report
 from sklearn.datasets import fetch_openml, load_breast_cancer, load_wine
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -70,23 +71,6 @@ def load_mnist(path):
         X, y.astype(int), train_size=5000, stratify=y, random_state=SEED
     )
     return X / 255.0, y
-
-
-class Report:
-    """Markdown tables printed as they come and kept for the results file."""
-
-    def __init__(self):
-        self.lines = []
-
-    def table(self, title, header, rows):
-        lines = [f"### {title}", "", "| " + " | ".join(header) + " |"]
-        lines.append("|" + "---|" * len(header))
-        lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-        self.add("\n".join(lines) + "\n")
-
-    def add(self, text):
-        print(text, flush=True)
-        self.lines.append(text)
 
 
 def timed_score(fit, score):

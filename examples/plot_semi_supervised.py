@@ -5,7 +5,8 @@ Semi-supervised deep belief network on digits
 
 Only a fraction of the training rows keep their labels; the rest are marked
 ``-1``. :class:`~skdeep.DBNClassifier` with ``unlabeled_label=-1`` pretrains
-its RBMs on every training row and fine-tunes on the labeled ones;
+its RBMs on every training row, fine-tunes on the labeled ones, then on
+every row with labels propagated over the graph of its learned codes;
 :class:`~sklearn.neural_network.MLPClassifier` with the same hidden layers
 can only learn from the labeled rows. Test accuracy against the fraction of
 labels, averaged over the folds of a 3-fold stratified split.

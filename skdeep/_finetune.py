@@ -85,13 +85,17 @@ def fine_tune(
         for p, best in zip(params, best_params, strict=True):
             p[...] = best
     if not result.converged and len(result.loss_curve) == max_iter and max_iter > 0:
-        warnings.warn(
-            f"Fine-tuning: maximum iterations ({max_iter}) reached and the "
-            "optimization hasn't converged yet.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
+        _warn_not_converged(max_iter)
     return result
+
+
+def _warn_not_converged(max_iter):
+    warnings.warn(
+        f"Fine-tuning: maximum iterations ({max_iter}) reached and the "
+        "optimization hasn't converged yet.",
+        ConvergenceWarning,
+        stacklevel=4,
+    )
 
 
 def _record(result, loss, params, validation_score, tol):

@@ -84,12 +84,18 @@ def test_gradient_with_dropout_masks_matches_finite_differences():
     assert loss() != pytest.approx(unmasked)
 
 
+def _net_and_data(head, seed, n_rows):
+    """The shared-weight net with inputs and targets that fit its head."""
+    rng = np.random.default_rng(seed)
+    params, layers = _shared_weight_net(head, rng)
+    X = rng.uniform(size=(n_rows, 5))
+    Y = np.eye(5)[rng.integers(0, 5, n_rows)] if head == "softmax" else X
+    return params, layers, X, Y, rng
+
+
 @pytest.mark.parametrize("head", ["sigmoid", "identity", "softmax"])
 def test_weighted_gradient_matches_finite_differences(head):
-    rng = np.random.default_rng(3)
-    params, layers = _shared_weight_net(head, rng)
-    X = rng.uniform(size=(6, 5))
-    Y = np.eye(5)[rng.integers(0, 5, 6)] if head == "softmax" else X
+    params, layers, X, Y, rng = _net_and_data(head, 3, 6)
     weights = rng.uniform(0.1, 3.0, size=6)
 
     def loss():
@@ -101,10 +107,7 @@ def test_weighted_gradient_matches_finite_differences(head):
 
 @pytest.mark.parametrize("head", ["sigmoid", "identity", "softmax"])
 def test_integer_weights_equal_repeated_rows_and_zero_weights_drop_rows(head):
-    rng = np.random.default_rng(4)
-    params, layers = _shared_weight_net(head, rng)
-    X = rng.uniform(size=(5, 5))
-    Y = np.eye(5)[rng.integers(0, 5, 5)] if head == "softmax" else X
+    params, layers, X, Y, _ = _net_and_data(head, 4, 5)
     weights = np.array([2, 0, 1, 3, 1])
     repeated = np.repeat(np.arange(5), weights)
     weighted = loss_and_gradient(params, layers, X, Y, sample_weight=weights)
