@@ -97,8 +97,9 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
 
     learning_rate_init : float or "auto", default="auto"
         Step size of fine-tuning: Adam's for "backprop" and "none" ("auto":
-        3e-3; with dropout it reached MLPClassifier's 1e-3 accuracy in about
-        half the epochs, see the user guide's hyperparameter page); for
+        3e-3: with dropout it stopped after 64 to 133 epochs on MNIST where
+        1e-3 had not converged after 200, at equal or better accuracy, see
+        the user guide's hyperparameter page); for
         "up-down", the SGD step of the up-down updates with ``momentum``
         ("auto": 0.03).
 
@@ -146,8 +147,8 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         (Zhou et al., 2004); "network" (Lee, 2013) takes the network's own
         most probable class, its weight ramped up over 10 epochs; "none"
         fine-tunes on the labeled rows only. On MNIST with 10% labels,
-        "propagation" added 2 to 3 points over "none" and "network" none
-        (see the user guide's semi-supervised page).
+        "propagation" added 3.7 points over "none" (0.918 against 0.881)
+        and "network" 1.3 (see the user guide's semi-supervised page).
 
     pseudo_label_weight : float, default=1.0
         Weight of a pseudo-labeled row relative to a labeled one, before its
@@ -397,7 +398,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
 
     def _fine_tune(self, X, labeled, y_index, stack, rng):
         """Backprop on the labeled rows of X (labels ``y_index``), then, with
-        ``pseudo_label_weight``, on every row with pseudo-labels; X is never
+        ``pseudo_labels``, on every row with pseudo-labels; X is never
         copied."""
         dtype = X.dtype
         n_classes = len(self.classes_)
@@ -435,7 +436,8 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         self, tuning, rows, Y, weights=None, before_epoch=None, max_iter=None
     ):
         """fine_tune on ``rows`` of the tuning's X, targets Y (row weights),
-        for at most ``max_iter`` epochs (default: the ``max_iter`` parameter)."""
+        for at most ``max_iter`` epochs (default: the ``max_iter`` parameter,
+        with MLPClassifier's warning when it is reached)."""
         return fine_tune(
             self._fine_tuning_step(tuning, rows, Y, weights),
             tuning.params,
@@ -448,6 +450,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
             n_iter_no_change=self.n_iter_no_change,
             validation_score=tuning.validation,
             before_epoch=before_epoch,
+            warn_at_max_iter=max_iter is None,
             verbose=self.verbose,
         )
 
@@ -477,7 +480,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
 
         return self._run_fine_tuning(
             tuning, all_rows, Y_all, weights, before_epoch, self.pseudo_label_iter
-        )
+        )  # a fixed number of epochs: reaching it is no convergence failure
 
     @staticmethod
     def _codes_and_logits(tuning, params, rows):

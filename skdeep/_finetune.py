@@ -40,6 +40,7 @@ def fine_tune(
     n_iter_no_change,
     validation_score=None,
     before_epoch=None,
+    warn_at_max_iter=True,
     verbose=0,
 ):
     """Train ``params`` in place for at most ``max_iter`` epochs.
@@ -49,7 +50,8 @@ def fine_tune(
     stopping; ``before_epoch(epoch, params)``, when given, runs before each
     epoch (to refresh pseudo-labels, say). A run that ends at ``max_iter``
     without meeting the stopping rule raises a ``ConvergenceWarning``, as
-    ``MLPClassifier`` does.
+    ``MLPClassifier`` does, unless ``warn_at_max_iter`` is False (a run
+    meant to last a fixed number of epochs).
     """
     result = FineTuneResult()
     best_params, no_improvement = None, 0
@@ -84,7 +86,8 @@ def fine_tune(
     if best_params is not None:
         for p, best in zip(params, best_params, strict=True):
             p[...] = best
-    if not result.converged and len(result.loss_curve) == max_iter and max_iter > 0:
+    ended_early = result.converged or len(result.loss_curve) < max_iter
+    if warn_at_max_iter and not ended_early and max_iter > 0:
         _warn_not_converged(max_iter)
     return result
 

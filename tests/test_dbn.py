@@ -517,3 +517,15 @@ def test_auto_batch_size_grows_with_the_data():
     dbn = DBNTransformer()
     assert [dbn._batch_size(n) for n in (1437, 20000, 60000)] == [64, 400, 512]
     assert DBNTransformer(batch_size=32)._batch_size(60000) == 32
+
+
+def test_pseudo_label_epochs_are_a_fixed_budget_not_a_convergence_failure(digits):
+    X, y = digits
+    y_semi = np.where(np.arange(len(y)) % 5 == 0, y, -1)
+    clf = DBNClassifier(
+        (16,), pretrain_iter=2, max_iter=300, unlabeled_label=-1, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf.fit(X, y_semi)
+    assert clf.n_iter_ < 300 + clf.pseudo_label_iter
