@@ -414,7 +414,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
             unlabeled = unlabeled[:0]
         if not trains_stack:  # frozen stack: train on the top codes
             top = self.coefs_[-1].shape[1]
-            used = np.concatenate([rows, unlabeled]).astype(np.intp)
+            used = np.concatenate([rows, unlabeled])
             X = apply_in_chunks(self._up_pass, X, top, dtype, used)
             rows, unlabeled = np.arange(len(rows)), np.arange(len(rows), len(used))
             prepare = None
@@ -459,7 +459,7 @@ class DBNClassifier(ClassifierMixin, BaseDBN):
         pseudo-labels (see ``skdeep._pseudo_labels``) refreshed every
         ``PSEUDO_LABEL_REFRESH`` epochs and weighted by their certainty."""
         n_labeled, n_classes = len(rows), Y.shape[1]
-        all_rows = np.concatenate([rows, unlabeled]).astype(np.intp)
+        all_rows = np.concatenate([rows, unlabeled])
         seeds = np.concatenate([Y.argmax(axis=1), np.full(len(unlabeled), -1)])
         Y_all = np.concatenate([Y, np.zeros((len(unlabeled), n_classes), Y.dtype)])
         weights = np.ones(len(all_rows))

@@ -18,6 +18,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.neighbors import NearestNeighbors
 
+from skdeep._activations import HEADS
+
 
 def knn_affinity(codes, n_neighbors):
     """Symmetric kNN graph W (CSR): w_ij = exp(-d_ij^2 / s^2) for neighbours,
@@ -76,9 +78,7 @@ def propagated_labels(codes, logits, seeds, n_classes):
 
 def network_labels(codes, logits, seeds, n_classes):
     """The network's most probable class and the certainty of its softmax."""
-    Z = logits - logits.max(axis=1, keepdims=True)
-    P = np.exp(Z)
-    P /= P.sum(axis=1, keepdims=True)
+    P = HEADS["softmax"].output(logits.copy())
     return logits.argmax(axis=1), certainty(P)
 
 
