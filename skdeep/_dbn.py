@@ -7,19 +7,20 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from skdeep._dbn_base import BaseDBN, _document
+from skdeep._dbn_base import DBN_ATTRIBUTES_DOC, DBN_PARAMETERS_DOC, BaseDBN
 from skdeep._rbm import free_energy, gibbs_chain, mean_hiddens, sample_visibles
 from skdeep._utils import (
     apply_in_chunks,
     check_positive_int,
     decode_codes,
+    fill_doc,
     make_rng,
     map_rows,
     validate_fitted_input,
 )
 
 
-@_document
+@fill_doc(dbn_parameters=DBN_PARAMETERS_DOC, dbn_attributes=DBN_ATTRIBUTES_DOC)
 class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN):
     """Deep belief network: RBMs stacked greedily, trained by CD-k or PCD.
 
@@ -33,7 +34,7 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
 
     Parameters
     ----------
-    <dbn parameters>
+    <dbn_parameters>
 
     wake_sleep_iter : int, default=0
         Epochs of wake-sleep fine-tuning after greedy pretraining (0: none).
@@ -46,7 +47,7 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
 
     Attributes
     ----------
-    <dbn attributes>
+    <dbn_attributes>
     wake_sleep_curve_ : list of float
         Wake-sleep error per epoch: the generative errors of the wake states
         summed over layers plus the top RBM's reconstruction error.

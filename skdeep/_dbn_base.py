@@ -167,14 +167,6 @@ Pretrained = namedtuple(
 )
 
 
-def _document(cls):
-    """Fill the shared parameter and attribute sections into a docstring."""
-    cls.__doc__ = cls.__doc__.replace(
-        "    <dbn parameters>\n", DBN_PARAMETERS_DOC
-    ).replace("    <dbn attributes>\n", DBN_ATTRIBUTES_DOC)
-    return cls
-
-
 def standardize(X, mean, scale):
     """(X - mean) / scale as a new dense array; X itself unchanged."""
     return (to_dense(X) - mean) / scale
@@ -221,6 +213,22 @@ class BaseDBN(BaseEstimator):
     """Greedy RBM pretraining and inference shared by the DBN estimators."""
 
     _parameter_constraints: dict = dict(DBN_PARAMETER_CONSTRAINTS)
+
+    _hidden_activation = "sigmoid"
+
+    def _pretrain_stack(self, X, rng):
+        """Greedy pretraining on every row of X; sets the pretraining
+        attributes and returns the stack, one ``[W, b_hid, b_vis]`` per RBM."""
+        pretrained = self._pretrain(X, rng)
+        self._set_pretrained(pretrained)
+        return pretrained.stack
+
+    def _input_preparation(self):
+        """Standardization for Gaussian visibles, None for Bernoulli ones."""
+        return None if self.mean_ is None else self._prepare_visibles
+
+    def _top_codes(self, X):
+        return self._up_pass(X)
 
     def _resolve_visible_units(self, X):
         return resolve_for_range(
@@ -310,7 +318,9 @@ class BaseDBN(BaseEstimator):
             verbose=self.verbose,
             monitor=self._pseudo_likelihood_monitor(
                 inputs, visible_units, prepare, rng, n_labels
-            ),
+            )
+            if self.pretrain_iter
+            else None,
             names=("reconstruction error", "pseudo-log-likelihood"),
         )
         return params, history

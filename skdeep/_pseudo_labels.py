@@ -1,7 +1,7 @@
 """Pseudo-labels for the unlabeled rows of semi-supervised fine-tuning.
 
-Two sources, each ``source(codes, logits, seeds, n_classes) -> (labels,
-certainty)`` over every training row (``seeds``: the class of a labeled row,
+Two sources, each ``source(codes, logits, seeds, n_classes, graph=None) ->
+(labels, certainty)`` over every training row (``seeds``: the class of a labeled row,
 -1 for an unlabeled one; ``codes``: the network's top hidden codes;
 ``logits``: its outputs):
 
@@ -70,16 +70,38 @@ def certainty(P):
     return 1.0 - entropy / np.log(P.shape[1])
 
 
-def propagated_labels(codes, logits, seeds, n_classes):
-    """Labels and certainties spread from the seeds over the codes' kNN graph."""
-    P = spread_labels(knn_affinity(codes, N_NEIGHBORS), seeds, n_classes)
+def propagated_labels(codes, logits, seeds, n_classes, graph=None):
+    """Labels and certainties spread from the seeds over the codes' kNN graph
+    (``graph``, when already built)."""
+    if graph is None:
+        graph = knn_affinity(codes, N_NEIGHBORS)
+    P = spread_labels(graph, seeds, n_classes)
     return P.argmax(axis=1), certainty(P)
 
 
-def network_labels(codes, logits, seeds, n_classes):
+def network_labels(codes, logits, seeds, n_classes, graph=None):
     """The network's most probable class and the certainty of its softmax."""
     P = HEADS["softmax"].output(logits.copy())
     return logits.argmax(axis=1), certainty(P)
 
 
 PSEUDO_LABELS = {"network": network_labels, "propagation": propagated_labels}
+
+
+def multilabel_pseudo_labels(name, codes, logits, seeds):
+    """Pseudo-labels of a multi-label task, each label a two-class problem.
+
+    ``seeds`` (n_rows, n_labels) holds 0 or 1 for labeled rows and -1 for
+    unlabeled ones; the two-class logits of label j are (0, z_j), whose
+    softmax is (1 - sigma(z_j), sigma(z_j)). Returns the 0/1 labels and the
+    certainty of each row, averaged over its labels.
+    """
+    graph = knn_affinity(codes, N_NEIGHBORS) if name == "propagation" else None
+    labels, sure = np.empty(seeds.shape, dtype=int), np.zeros(seeds.shape[0])
+    for j in range(seeds.shape[1]):
+        two_class = np.column_stack([np.zeros(len(seeds)), logits[:, j]])
+        labels[:, j], certain = PSEUDO_LABELS[name](
+            codes, two_class, seeds[:, j], 2, graph=graph
+        )
+        sure += certain / seeds.shape[1]
+    return labels, sure
