@@ -102,6 +102,42 @@ class ClassifierHeadMixin(ClassifierMixin):
         """
         return self._fit(X, y, sample_weight)
 
+    _needs_classes = True
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One streaming pass over a chunk of rows.
+
+        One epoch of layer-wise pretraining on every row of X (each layer
+        learns from the rows as the layers below represent them), then one
+        fine-tuning epoch on its labeled rows, both going on from the
+        previous calls (or from ``fit``). Unlabeled rows take part in
+        pretraining only; the visible units, standardization and decoder
+        come from the first chunk.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A chunk of training rows.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Its labels, or a label-indicator matrix.
+
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the whole stream; required on the first call
+            (for a label-indicator ``y``, its column indices), ignored
+            after unless it differs.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the fine-tuning loss.
+
+        Returns
+        -------
+        self : object
+            The classifier.
+        """
+        return self._fit(X, y, sample_weight, partial=True, classes=classes)
+
     def _validate_data_and_targets(self, X, y, continuing):
         X, y = validate_data(
             self,

@@ -16,6 +16,7 @@ from skdeep._utils import (
     fill_doc,
     make_rng,
     map_rows,
+    partial_pretrain,
     validate_fitted_input,
 )
 
@@ -141,6 +142,7 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
         """
         X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32])
         rng = make_rng(self.random_state)
+        self._stream = None
         pretrained = self._pretrain(X, rng)
         self._set_pretrained(pretrained)
         self.wake_sleep_curve_ = []
@@ -157,6 +159,37 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
             self.wake_sleep_curve_
         )
         self._n_features_out = self.coefs_[-1].shape[1]
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """One epoch of layer-wise pretraining on a chunk of rows.
+
+        Each layer trains one epoch on the rows as the layers below
+        represent them (after their own epoch on this chunk), going on from
+        the previous calls, or from ``fit``: the stream's weights,
+        optimizer state and random generator. The visible units and the
+        standardization of Gaussian visibles come from the first chunk;
+        wake-sleep fine-tuning is left to ``fit``. Persistent chains
+        restart with each chunk.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A chunk of training rows.
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The transformer.
+        """
+        partial_pretrain(self, X)
+        self.wake_sleep_curve_ = getattr(self, "wake_sleep_curve_", [])
+        curves = self.pretrain_loss_curves_
+        self.n_iter_ = sum(len(c) for c in curves) + len(self.wake_sleep_curve_)
         return self
 
     def transform(self, X):
@@ -223,6 +256,28 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
             return -free_energy(V, W, b_hid, b_vis, self.visible_units_)[:, None]
 
         return apply_in_chunks(negative_free_energy, X, 1, W.dtype).ravel()
+
+    def score(self, X, y=None):
+        """Mean negative free energy of the rows of X (higher is better).
+
+        The mean of ``score_samples``: the unnormalized log-likelihood of
+        the bottom RBM, so it compares models of the same data with no labels
+        (``GridSearchCV`` without ``y``, ``dask_ml``'s ``Incremental``).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to score.
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            Mean of ``score_samples(X)``.
+        """
+        return float(np.mean(self.score_samples(X)))
 
     def sample(self, n_samples=1, *, n_gibbs_steps=1000, random_state=None):
         """Generate rows: a Gibbs chain in the top RBM, then a down-pass.

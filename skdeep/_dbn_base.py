@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from skdeep._network import init_visible_bias, init_weights
 from skdeep._optim import SGD
-from skdeep._pretrain import pretrain_greedy, run_epochs
+from skdeep._pretrain import extend_curves, pretrain_greedy, run_epochs
 from skdeep._rbm import (
     VISIBLE_OUTPUT,
     cd_gradient,
@@ -216,12 +216,34 @@ class BaseDBN(BaseEstimator):
 
     _hidden_activation = "sigmoid"
 
-    def _pretrain_stack(self, X, rng):
-        """Greedy pretraining on every row of X; sets the pretraining
+    def _pretrain_stack(self, X, rng, stream=None):
+        """Greedy pretraining on every row of X (with a ``Stream``: one epoch
+        per layer, going on from the stream's state); sets the pretraining
         attributes and returns the stack, one ``[W, b_hid, b_vis]`` per RBM."""
-        pretrained = self._pretrain(X, rng)
+        going_on = stream is not None and len(stream.layers) > 0
+        curves = going_on and (
+            self.pretrain_loss_curves_,
+            self.pseudo_likelihood_curves_,
+        )
+        pretrained = self._pretrain(X, rng, stream=stream)
         self._set_pretrained(pretrained)
+        if going_on:
+            self.pretrain_loss_curves_ = extend_curves(
+                curves[0], self.pretrain_loss_curves_
+            )
+            self.pseudo_likelihood_curves_ = extend_curves(
+                curves[1], self.pseudo_likelihood_curves_
+            )
         return pretrained.stack
+
+    def _seed_stream(self, stream):
+        """A stream that goes on from the fitted RBMs (fresh momentum)."""
+        stream.extra["visible_units"] = self.visible_units_, self.mean_, self.scale_
+        for layer in zip(
+            self.coefs_, self.intercepts_, self.visible_intercepts_, strict=True
+        ):
+            params = list(layer)
+            stream.layers.append((params, SGD(params, 1.0, self.momentum)))
 
     def _input_preparation(self):
         """Standardization for Gaussian visibles, None for Bernoulli ones."""
@@ -235,17 +257,25 @@ class BaseDBN(BaseEstimator):
             X, "visible_units", self.visible_units, "bernoulli", "gaussian"
         )
 
-    def _pretrain(self, X, rng, top_labels=None):
+    def _pretrain(self, X, rng, top_labels=None, stream=None):
         """Greedy CD/PCD pretraining of the RBM stack on every row of X.
 
         ``top_labels = (rows, Y)`` makes the top RBM a joint model of the
         codes below it and a softmax label group, trained on those rows.
+        With a ``Stream``, every RBM trains one epoch, going on from the
+        stream's state; the visible units and the standardization come from
+        the stream's first chunk.
         """
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
-        visible_units = self._resolve_visible_units(X)
-        mean, scale = (
-            standardization(X) if visible_units == "gaussian" else (None, None)
-        )
+        if stream is not None and "visible_units" in stream.extra:
+            visible_units, mean, scale = stream.extra["visible_units"]
+        else:
+            visible_units = self._resolve_visible_units(X)
+            mean, scale = (
+                standardization(X) if visible_units == "gaussian" else (None, None)
+            )
+            if stream is not None:
+                stream.extra["visible_units"] = visible_units, mean, scale
         batch_size = self._batch_size(X.shape[0])
 
         def prepare(k):
@@ -267,6 +297,7 @@ class BaseDBN(BaseEstimator):
                 rng,
                 label,
                 labels,
+                None if stream is None else (stream, k),
             )
 
         def propagate(k, layer, inputs):
@@ -291,15 +322,25 @@ class BaseDBN(BaseEstimator):
         rng,
         label,
         labels=None,
+        streaming=None,
     ):
         """One RBM trained by CD-k or PCD-k with SGD and momentum.
 
         ``labels = (rows, Y)`` trains on ``inputs[rows]`` only, with a softmax
         label group (one-hot ``Y``, one row per row) added to the visible layer.
+        ``streaming = (stream, k)``: one epoch of the stream's layer k.
         """
         rows, Y = (None, None) if labels is None else labels
         n_labels = 0 if Y is None else Y.shape[1]
-        params = init_rbm(inputs, n_hidden, visible_units, Y, rng)
+
+        def create():
+            params = init_rbm(inputs, n_hidden, visible_units, Y, rng)
+            return params, SGD(params, 1.0, self.momentum)
+
+        if streaming is None:
+            (params, optimizer), n_epochs = create(), self.pretrain_iter
+        else:
+            (params, optimizer), n_epochs = streaming[0].layer(streaming[1], create), 1
         # the learning rate is folded into the CD products: SGD then scales
         # nothing, which spares it a pass over the weights per minibatch
         learning_rate = self._rbm_learning_rate(visible_units)
@@ -309,9 +350,9 @@ class BaseDBN(BaseEstimator):
         history = run_epochs(
             step,
             params,
-            SGD(params, 1.0, self.momentum),
+            optimizer,
             n_samples=inputs.shape[0] if rows is None else len(rows),
-            n_epochs=self.pretrain_iter,
+            n_epochs=n_epochs,
             batch_size=batch_size,
             rng=rng,
             label=label,
@@ -319,7 +360,7 @@ class BaseDBN(BaseEstimator):
             monitor=self._pseudo_likelihood_monitor(
                 inputs, visible_units, prepare, rng, n_labels
             )
-            if self.pretrain_iter
+            if n_epochs
             else None,
             names=("reconstruction error", "pseudo-log-likelihood"),
         )

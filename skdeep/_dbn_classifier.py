@@ -2,6 +2,7 @@
 
 import numpy as np
 from scipy.special import logsumexp
+from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -199,10 +200,21 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         self.pseudo_label_iter = pseudo_label_iter
         self.warm_start = warm_start
 
+    @available_if(lambda self: self.fine_tuning not in GENERATIVE_FINE_TUNING)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        return super().partial_fit(X, y, classes, sample_weight)
+
+    partial_fit.__doc__ = ClassifierHeadMixin.partial_fit.__doc__
+
     def _fit(self, X, y, sample_weight=None, **kwargs):
         if self.fine_tuning not in GENERATIVE_FINE_TUNING:
             self.label_coef_ = self.label_intercept_ = None
             return super()._fit(X, y, sample_weight, **kwargs)
+        if kwargs.get("partial"):
+            raise ValueError(
+                'fine_tuning="up-down" has no partial_fit; use "backprop" or '
+                '"none" to train on a stream of chunks.'
+            )
         X, y = self._validate_data_and_targets(X, y, continuing=False)
         targets = self._validate_targets(X, y, continuing=False)
         if targets.head != "softmax":

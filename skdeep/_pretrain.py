@@ -15,6 +15,31 @@ from sklearn.exceptions import ConvergenceWarning
 
 History = namedtuple("History", ["loss", "monitor"])
 
+
+class Stream:
+    """What ``partial_fit`` keeps between calls: each layer's parameters and
+    optimizer, the random generator and any per-fit settings (``extra``)."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.layers = []  # (params, optimizer) of each layer trained so far
+        self.extra = {}
+
+    def layer(self, k, create):
+        """Layer k's (params, optimizer), made by ``create()`` the first time."""
+        if k == len(self.layers):
+            self.layers.append(create())
+        return self.layers[k]
+
+
+def extend_curves(curves, new_curves):
+    """Per-layer curves with one streaming pass's values appended."""
+    curves = [list(c) for c in curves] + [[] for _ in new_curves[len(curves) :]]
+    for curve, new in zip(curves, new_curves, strict=False):
+        curve.extend(new)
+    return curves
+
+
 # A minibatch loss this many times the first one means the run diverged.
 DIVERGENCE_FACTOR = 1e6
 

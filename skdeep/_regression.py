@@ -63,6 +63,34 @@ class RegressorHeadMixin(RegressorMixin):
         """
         return self._fit(X, y, sample_weight)
 
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """One streaming pass over a chunk of rows.
+
+        One epoch of layer-wise pretraining on every row of X (each layer
+        learns from the rows as the layers below represent them), then one
+        fine-tuning epoch on its labeled rows, both going on from the
+        previous calls (or from ``fit``). The target standardization, the
+        visible units and the decoder come from the first chunk.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A chunk of training rows.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Its targets.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the fine-tuning loss.
+
+        Returns
+        -------
+        self : object
+            The regressor.
+        """
+        return self._fit(X, y, sample_weight, partial=True)
+
     def _validate_data_and_targets(self, X, y, continuing):
         marker = self.unlabeled_label
         if marker is None:

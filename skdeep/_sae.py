@@ -22,6 +22,7 @@ from skdeep._utils import (
     fill_doc,
     make_rng,
     map_rows,
+    partial_pretrain,
     to_dense,
     validate_fitted_input,
 )
@@ -162,11 +163,42 @@ class StackedAutoencoderTransformer(
         """
         X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32])
         rng = make_rng(self.random_state)
+        self._stream = None
         stack = self._pretrain_stack(X, rng)
         self.loss_curve_ = self._fine_tune(X, stack, rng)
         curves = self.pretrain_loss_curves_
         self.n_iter_ = sum(len(c) for c in curves) + len(self.loss_curve_)
         self._n_features_out = self.coefs_[-1].shape[1]
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """One epoch of layer-wise pretraining on a chunk of rows.
+
+        Each layer trains one epoch on the rows as the layers below
+        represent them (after their own epoch on this chunk), going on from
+        the previous calls, or from ``fit``: the stream's weights,
+        optimizer state and random generator. The decoders come from the
+        first chunk; the end-to-end fine-tuning of ``max_iter`` is left to
+        ``fit``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A chunk of training rows.
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The transformer.
+        """
+        partial_pretrain(self, X)
+        self.loss_curve_ = getattr(self, "loss_curve_", [])
+        curves = self.pretrain_loss_curves_
+        self.n_iter_ = sum(len(c) for c in curves) + len(self.loss_curve_)
         return self
 
     def _fine_tune(self, X, stack, rng):

@@ -15,7 +15,7 @@ from skdeep._autoencoder import (
     layer_loss_and_gradient,
 )
 from skdeep._optim import make_optimizer
-from skdeep._pretrain import pretrain_greedy, run_epochs
+from skdeep._pretrain import extend_curves, pretrain_greedy, run_epochs
 from skdeep._utils import (
     apply_in_chunks,
     check_hidden_layer_sizes,
@@ -177,16 +177,27 @@ class BaseSAE(BaseEstimator):
             return min(largest, max(smallest, AUTO_ACTIVE_UNITS / n_hidden))
         return self.sparsity_target
 
-    def _pretrain_stack(self, X, rng):
-        """Greedy pretraining on every row of X; sets the pretraining
-        attributes and returns the stack, one ``[W, b_hid, b_vis(, W_dec)]``
-        per layer."""
+    def _pretrain_stack(self, X, rng, stream=None):
+        """Greedy pretraining on every row of X (with a ``Stream``: one epoch
+        per layer, going on from the stream's state; the decoders come from
+        its first chunk); sets the pretraining attributes and returns the
+        stack, one ``[W, b_hid, b_vis(, W_dec)]`` per layer."""
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
-        decoders = self._decoders(X, len(sizes))
+        going_on = stream is not None and len(stream.layers) > 0
+        if stream is not None and "decoders" in stream.extra:
+            decoders = stream.extra["decoders"]
+        else:
+            decoders = self._decoders(X, len(sizes))
+            if stream is not None:
+                stream.extra["decoders"] = decoders
         batch_size = self._batch_size(X.shape[0])
+        curves = going_on and self.pretrain_loss_curves_
 
         def fit_layer(k, inputs):
-            return self._pretrain_layer(k, inputs, sizes, decoders[k], batch_size, rng)
+            layer = (stream, k) if stream is not None else None
+            return self._pretrain_layer(
+                k, inputs, sizes, decoders[k], batch_size, rng, layer
+            )
 
         def propagate(k, layer, inputs):
             return apply_in_chunks(
@@ -196,20 +207,45 @@ class BaseSAE(BaseEstimator):
                 X.dtype,
             )
 
-        stack, curves = pretrain_greedy(X, len(sizes), fit_layer, propagate)
-        self._set_pretrained(stack, decoders, curves)
+        stack, new_curves = pretrain_greedy(X, len(sizes), fit_layer, propagate)
+        if going_on:
+            new_curves = extend_curves(curves, new_curves)
+        self._set_pretrained(stack, decoders, new_curves)
         return stack
 
-    def _pretrain_layer(self, k, inputs, sizes, decoder, batch_size, rng):
-        params = init_layer(
-            inputs.shape[1],
-            sizes[k],
-            tied=self.tied_weights,
-            decoder=decoder,
-            visible_mean=column_means(inputs),
-            rng=rng,
-            dtype=inputs.dtype,
-        )
+    def _seed_stream(self, stream):
+        """A stream that goes on from the fitted layers (fresh optimizers)."""
+        stream.extra["decoders"] = list(self.decoders_)
+        for k, (W, b_hid, b_vis) in enumerate(
+            zip(self.coefs_, self.intercepts_, self.decoder_intercepts_, strict=True)
+        ):
+            params = [W, b_hid, b_vis]
+            if not self.tied_weights:
+                params.append(self.decoder_coefs_[k])
+            stream.layers.append(
+                (params, self._optimizer(params, self._pretrain_learning_rate))
+            )
+
+    def _pretrain_layer(self, k, inputs, sizes, decoder, batch_size, rng, streaming):
+        """Layer k trained on ``inputs`` for ``pretrain_iter`` epochs (with
+        ``streaming = (stream, k)``: one epoch of the stream's layer k)."""
+
+        def create():
+            params = init_layer(
+                inputs.shape[1],
+                sizes[k],
+                tied=self.tied_weights,
+                decoder=decoder,
+                visible_mean=column_means(inputs),
+                rng=rng,
+                dtype=inputs.dtype,
+            )
+            return params, self._optimizer(params, self._pretrain_learning_rate)
+
+        if streaming is None:
+            (params, optimizer), n_epochs = create(), self.pretrain_iter
+        else:
+            (params, optimizer), n_epochs = streaming[0].layer(streaming[1], create), 1
 
         def step(params, batch):
             X_batch = to_dense(inputs[batch])
@@ -227,9 +263,9 @@ class BaseSAE(BaseEstimator):
         history = run_epochs(
             step,
             params,
-            self._optimizer(params, self._pretrain_learning_rate),
+            optimizer,
             n_samples=inputs.shape[0],
-            n_epochs=self.pretrain_iter,
+            n_epochs=n_epochs,
             batch_size=batch_size,
             rng=rng,
             label=f"layer {k + 1}/{len(sizes)} ",

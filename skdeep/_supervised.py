@@ -42,6 +42,7 @@ from skdeep._utils import (
     gather_rows,
     make_rng,
     map_rows,
+    streaming_state,
     to_dense,
     validate_fitted_input,
 )
@@ -185,6 +186,7 @@ class Tuning:
     params: list
     rng: object
     validation: object = None
+    optimizer: object = None
 
 
 class FineTuningMixin:
@@ -201,8 +203,18 @@ class FineTuningMixin:
         return self.learning_rate_init
 
     def _fit(self, X, y, sample_weight=None, *, partial=False, classes=None):
-        """Pretrain (unless going on from a fitted model), then fine-tune."""
+        """Pretrain (unless going on from a fitted model), then fine-tune.
+
+        ``partial``: one streaming pass (``partial_fit``): one epoch of
+        layer-wise pretraining on every row of X and one fine-tuning epoch
+        on its labeled rows, both going on from the previous calls.
+        """
         continuing = (partial or self.warm_start) and self._can_continue()
+        if partial and classes is None and not continuing and self._needs_classes:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: "
+                "every class the stream will hold, e.g. classes=np.unique(y_all)."
+            )
         X, y = self._validate_data_and_targets(X, y, continuing)
         weights = None
         if sample_weight is not None:
@@ -211,15 +223,19 @@ class FineTuningMixin:
             )
         targets = self._validate_targets(X, y, continuing, classes, weights)
         weights = self._check_labeled_weights(weights, targets)
-        if partial and not hasattr(self, "_partial_rng"):
-            self._partial_rng = make_rng(self.random_state)
-        rng = self._partial_rng if partial else make_rng(self.random_state)
+        stream = streaming_state(self, continuing) if partial else None
+        if not partial:
+            self._stream = None
+        rng = make_rng(self.random_state) if stream is None else stream.rng
+        if partial or not continuing:
+            self._pretrain_stack(_rows_with_weight(X, weights), rng, stream)
         if not continuing:
-            self._pretrain_stack(_rows_with_weight(X, weights), rng)
             self._reset_fine_tuning()
         max_iter = 1 if partial else self.max_iter
-        self._fine_tune(X, targets, weights, rng, continuing, max_iter)
+        self._fine_tune(X, targets, weights, rng, continuing, max_iter, stream)
         return self
+
+    _needs_classes = False
 
     def _can_continue(self):
         return hasattr(self, "output_coef_") and self.output_coef_ is not None
@@ -255,9 +271,10 @@ class FineTuningMixin:
         build = FINE_TUNING[self.fine_tuning]
         return build(stack, output, self._hidden_activation, head)
 
-    def _fine_tune(self, X, targets, weights, rng, continuing, max_iter):
+    def _fine_tune(self, X, targets, weights, rng, continuing, max_iter, stream):
         """Backprop on the labeled rows of X, then (classifiers, with
-        pseudo-labels) on every row; X is never copied."""
+        pseudo-labels, outside ``partial_fit``) on every row; X is never
+        copied."""
         T = targets.T
         params, layers, trains_stack = self._network(
             targets.head, T.shape[1], X.dtype, rng
@@ -265,6 +282,8 @@ class FineTuningMixin:
         prepare = self._input_preparation()
         rows = np.flatnonzero(targets.labeled)
         unlabeled = self._pseudo_labeled_rows(targets.labeled)
+        if stream is not None:  # streaming: unlabeled rows only pretrain
+            unlabeled = unlabeled[:0]
         weights_u = None if weights is None else weights[unlabeled]
         if not trains_stack:  # frozen stack: train on the top codes
             used = np.concatenate([rows, unlabeled])
@@ -279,6 +298,10 @@ class FineTuningMixin:
             A = gather_rows(X, rows[held_out], prepare)
             tuning.validation = self._validation_scorer(A, T[held_out], layers)
         w = None if weights is None else weights[rows[train]]
+        if stream is not None:
+            tuning.optimizer = stream.extra.setdefault(
+                "fine-tuning", Adam(params, self._learning_rate())
+            )
         result = self._run_fine_tuning(
             tuning, rows[train], T[train], w, max_iter=max_iter, warn=max_iter > 1
         )
@@ -305,7 +328,7 @@ class FineTuningMixin:
         return fine_tune(
             self._fine_tuning_step(tuning, rows, T, weights),
             tuning.params,
-            Adam(tuning.params, self._learning_rate()),
+            tuning.optimizer or Adam(tuning.params, self._learning_rate()),
             n_samples=len(rows),
             max_iter=max_iter,
             batch_size=self._batch_size(len(rows)),

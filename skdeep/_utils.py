@@ -7,6 +7,8 @@ import scipy.sparse as sp
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from skdeep._pretrain import Stream
+
 # Rows per chunk in transform-like methods: memory stays bounded by the output
 # plus one chunk of intermediate codes.
 CHUNK_SIZE = 2048
@@ -202,3 +204,31 @@ def fill_doc(**sections):
         return cls
 
     return decorate
+
+
+def streaming_state(estimator, going_on):
+    """The ``Stream`` of ``partial_fit``: new on the first call, going on
+    from a fitted model when ``going_on`` (see ``_seed_stream``)."""
+    stream = getattr(estimator, "_stream", None)
+    if stream is None:
+        stream = estimator._stream = Stream(make_rng(estimator.random_state))
+        if going_on:
+            estimator._seed_stream(stream)
+    return stream
+
+
+def partial_pretrain(estimator, X):
+    """A transformer's ``partial_fit``: one epoch of layer-wise pretraining
+    on the rows X, going on from the previous calls (or from ``fit``)."""
+    fitted = hasattr(estimator, "coefs_")
+    X = validate_data(
+        estimator,
+        X,
+        accept_sparse="csr",
+        dtype=[np.float64, np.float32],
+        reset=not fitted,
+    )
+    stream = streaming_state(estimator, fitted)
+    estimator._pretrain_stack(X, stream.rng, stream)
+    estimator._n_features_out = estimator.coefs_[-1].shape[1]
+    return X
