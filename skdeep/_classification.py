@@ -165,7 +165,15 @@ class ClassifierHeadMixin(ClassifierMixin):
         labeled = self._labeled_rows(y)
         y_labeled = y[labeled]
         check_classification_targets(y_labeled)
-        if type_of_target(y_labeled) == "multilabel-indicator":
+        kind = type_of_target(y_labeled)
+        if kind == "multiclass-multioutput":
+            raise ValueError(
+                f"{type(self).__name__} takes binary, multiclass or multi-label "
+                "targets (a 0/1 label-indicator matrix); got a multiclass-"
+                f"multioutput y of shape {y.shape}. For several multiclass "
+                "outputs wrap it in sklearn.multioutput.MultiOutputClassifier."
+            )
+        if kind == "multilabel-indicator":
             found = np.arange(y.shape[1])
             T, head = y_labeled.astype(X.dtype), "sigmoid"
         else:
@@ -181,6 +189,7 @@ class ClassifierHeadMixin(ClassifierMixin):
             y_index = np.searchsorted(known, y_labeled)
             T = np.eye(len(known), dtype=X.dtype)[y_index]
         self.classes_ = known
+        self.output_activation_, self.n_outputs_ = head, T.shape[1]
         return Targets(labeled, T, head)
 
     def _known_classes(self, found, head, continuing, classes):

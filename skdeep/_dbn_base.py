@@ -340,7 +340,8 @@ class BaseDBN(BaseEstimator):
         if streaming is None:
             (params, optimizer), n_epochs = create(), self.pretrain_iter
         else:
-            (params, optimizer), n_epochs = streaming[0].layer(streaming[1], create), 1
+            stream, k = streaming
+            (params, optimizer), n_epochs = stream.layer(k, create), stream.epochs
         # the learning rate is folded into the CD products: SGD then scales
         # nothing, which spares it a pass over the weights per minibatch
         learning_rate = self._rbm_learning_rate(visible_units)

@@ -24,6 +24,7 @@ class Stream:
         self.rng = rng
         self.layers = []  # (params, optimizer) of each layer trained so far
         self.extra = {}
+        self.epochs = 1  # epochs per layer of the next pass (0: only create)
 
     def layer(self, k, create):
         """Layer k's (params, optimizer), made by ``create()`` the first time."""

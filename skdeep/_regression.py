@@ -143,6 +143,7 @@ class RegressorHeadMixin(RegressorMixin):
             scale[scale < 1e-12] = 1.0
             self.target_scale_ = scale
             self._single_output = y.ndim == 1
+            self.output_activation_, self.n_outputs_ = "identity", Y.shape[1]
         T = (Y - self.target_mean_) / self.target_scale_
         return Targets(labeled, T.astype(X.dtype), "identity")
 

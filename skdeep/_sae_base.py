@@ -245,7 +245,8 @@ class BaseSAE(BaseEstimator):
         if streaming is None:
             (params, optimizer), n_epochs = create(), self.pretrain_iter
         else:
-            (params, optimizer), n_epochs = streaming[0].layer(streaming[1], create), 1
+            stream, k = streaming
+            (params, optimizer), n_epochs = stream.layer(k, create), stream.epochs
 
         def step(params, batch):
             X_batch = to_dense(inputs[batch])

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight
@@ -205,11 +206,14 @@ class FineTuningMixin:
     def _fit(self, X, y, sample_weight=None, *, partial=False, classes=None):
         """Pretrain (unless going on from a fitted model), then fine-tune.
 
-        ``partial``: one streaming pass (``partial_fit``): one epoch of
-        layer-wise pretraining on every row of X and one fine-tuning epoch
-        on its labeled rows, both going on from the previous calls.
+        ``partial``: one streaming call (``partial_fit``), going on from
+        the previous ones: the first ``pretrain_iter`` calls train one epoch
+        of layer-wise pretraining on every row of X, the later ones one
+        fine-tuning epoch on its labeled rows.
         """
         continuing = (partial or self.warm_start) and self._can_continue()
+        streaming = partial and getattr(self, "_stream", None) is not None
+        continuing = continuing or streaming
         if partial and classes is None and not continuing and self._needs_classes:
             raise ValueError(
                 "classes must be passed on the first call to partial_fit: "
@@ -227,12 +231,16 @@ class FineTuningMixin:
         if not partial:
             self._stream = None
         rng = make_rng(self.random_state) if stream is None else stream.rng
-        if partial or not continuing:
+        pretraining = _streaming_pretrains(stream, self.pretrain_iter)
+        if pretraining or not (partial or continuing) or _stack_missing(stream):
+            if stream is not None:  # a stack with no pretraining is only made
+                stream.epochs = int(pretraining)
             self._pretrain_stack(_rows_with_weight(X, weights), rng, stream)
         if not continuing:
             self._reset_fine_tuning()
-        max_iter = 1 if partial else self.max_iter
-        self._fine_tune(X, targets, weights, rng, continuing, max_iter, stream)
+        if not pretraining:
+            max_iter = 1 if partial else self.max_iter
+            self._fine_tune(X, targets, weights, rng, continuing, max_iter, stream)
         return self
 
     _needs_classes = False
@@ -265,7 +273,6 @@ class FineTuningMixin:
                 self.coefs_[-1].shape[1], n_outputs, rng, dtype
             )
             self.output_intercept_ = np.zeros(n_outputs, dtype=dtype)
-        self.output_activation_, self.n_outputs_ = head, n_outputs
         stack = list(zip(self.coefs_, self.intercepts_, strict=True))
         output = [self.output_coef_, self.output_intercept_]
         build = FINE_TUNING[self.fine_tuning]
@@ -400,6 +407,13 @@ class FineTuningMixin:
     def _output_logits(self, X):
         """Output-layer logits of the rows of X (validated against the fit)."""
         X = validate_fitted_input(self, X)
+        if self.output_coef_ is None:
+            raise NotFittedError(
+                f"This {type(self).__name__} has only pretrained so far: its "
+                f"first pretrain_iter={self.pretrain_iter} partial_fit calls "
+                "pretrain the stack and later calls fine-tune it; call "
+                "partial_fit more times before predicting."
+            )
 
         def logits(X_chunk):
             return self._top_codes(X_chunk) @ self.output_coef_ + self.output_intercept_
@@ -418,6 +432,22 @@ class FineTuningMixin:
             rows,
         )
         return out[:, :n_top], out[:, n_top:]
+
+
+def _streaming_pretrains(stream, pretrain_iter):
+    """Whether this ``partial_fit`` call pretrains (counting it) instead of
+    fine-tuning: the first ``pretrain_iter`` calls do."""
+    if stream is None:
+        return False
+    calls = stream.extra.get("pretraining calls", 0)
+    if calls >= pretrain_iter:
+        return False
+    stream.extra["pretraining calls"] = calls + 1
+    return True
+
+
+def _stack_missing(stream):
+    return stream is not None and not stream.layers
 
 
 def _rows_with_weight(X, weights):

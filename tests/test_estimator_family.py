@@ -1,0 +1,329 @@
+"""The estimator family: targets, sample weights, warm_start and partial_fit
+of the pretrained classifiers and regressors, and the transformers' streaming
+and label-free scores."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.datasets import load_diabetes, load_digits
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.model_selection import GridSearchCV
+from sklearn.preprocessing import StandardScaler
+
+from skdeep import (
+    DBNClassifier,
+    DBNRegressor,
+    DBNTransformer,
+    StackedAutoencoderClassifier,
+    StackedAutoencoderRegressor,
+    StackedAutoencoderTransformer,
+)
+
+FAST = dict(hidden_layer_sizes=(16,), pretrain_iter=3, max_iter=30, random_state=0)
+CLASSIFIERS = [DBNClassifier, StackedAutoencoderClassifier]
+REGRESSORS = [DBNRegressor, StackedAutoencoderRegressor]
+SUPERVISED = CLASSIFIERS + REGRESSORS
+TRANSFORMERS = [DBNTransformer, StackedAutoencoderTransformer]
+
+
+@pytest.fixture(autouse=True)
+def _quiet_convergence():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+def digits(n=600):
+    X, y = load_digits(return_X_y=True)
+    return (X[:n] / 16).astype(np.float64), y[:n]
+
+
+def diabetes():
+    X, y = load_diabetes(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def multilabel_digits(n=600):
+    """Three yes/no attributes of each digit: even, above 4, a loop (0 6 8 9)."""
+    X, y = digits(n)
+    Y = np.column_stack([y % 2 == 0, y > 4, np.isin(y, [0, 6, 8, 9])]).astype(int)
+    return X, Y
+
+
+def data_for(cls):
+    return diabetes() if cls in REGRESSORS else digits()
+
+
+# ---- targets ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_multilabel_targets_give_sigmoid_outputs(cls):
+    X, Y = multilabel_digits()
+    clf = cls(**FAST).fit(X[:500], Y[:500])
+    assert clf.output_activation_ == "sigmoid"
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+    proba = clf.predict_proba(X[500:])
+    assert proba.shape == (100, 3) and np.all((proba > 0) & (proba < 1))
+    np.testing.assert_array_equal(clf.predict(X[500:]), (proba > 0.5).astype(int))
+    np.testing.assert_allclose(np.exp(clf.predict_log_proba(X[500:])), proba)
+    # well above the 1/8 of guessing all three labels
+    assert clf.score(X[500:], Y[500:]) > 0.5
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_multilabel_semi_supervised_rows_marked_by_whole_rows(cls):
+    X, Y = multilabel_digits()
+    Y_semi = Y.copy()
+    Y_semi[100:500] = -1
+    clf = cls(**FAST, unlabeled_label=-1, pseudo_label_iter=5).fit(
+        X[:500], Y_semi[:500]
+    )
+    assert len(clf.loss_curve_) > 5  # labeled epochs, then pseudo-label epochs
+    assert clf.predict(X[500:]).shape == (100, 3)
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_string_labels_and_binary_targets(cls):
+    X, y = digits()
+    names = np.array(["even", "odd"])[y % 2]
+    clf = cls(**FAST).fit(X, names)
+    assert set(clf.predict(X)) <= {"even", "odd"}
+    assert clf.predict_proba(X).shape == (len(X), 2)
+    assert clf.score(X, names) > 0.8
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_regressors_take_one_or_several_outputs(cls):
+    X, y = diabetes()
+    reg = cls(**FAST).fit(X, y)
+    assert reg.predict(X).shape == (len(X),)
+    Y = np.column_stack([y, -2 * y])
+    reg2 = cls(**FAST).fit(X, Y)
+    assert reg2.predict(X).shape == (len(X), 2)
+    assert reg2.score(X, Y) > 0.3
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_regression_targets_are_standardized_inside(cls):
+    X, y = diabetes()
+    small = cls(**FAST).fit(X, y).predict(X)
+    large = cls(**FAST).fit(X, 1000 * y + 5).predict(X)
+    np.testing.assert_allclose(large, 1000 * small + 5, rtol=1e-6)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_regressor_unlabeled_rows_marked_by_nan(cls):
+    X, y = diabetes()
+    y_semi = y.astype(float).copy()
+    y_semi[::3] = np.nan
+    reg = cls(**FAST, unlabeled_label=np.nan).fit(X, y_semi)
+    assert np.isfinite(reg.predict(X)).all()
+    with pytest.raises(ValueError, match="NaN"):
+        cls(**FAST).fit(X, y_semi)
+
+
+@pytest.mark.parametrize("cls", SUPERVISED)
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_targets_are_refused(cls, bad):
+    X, y = data_for(cls)
+    y = y.astype(float)
+    y[3] = bad
+    with pytest.raises(ValueError, match="Input y contains"):
+        cls(**FAST).fit(X, y)
+
+
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_targets_of_the_wrong_length_are_refused(cls):
+    X, y = data_for(cls)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        cls(**FAST).fit(X, y[:-1])
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_multiclass_multioutput_targets_are_refused(cls):
+    X, y = digits()
+    with pytest.raises(ValueError, match="multiclass-multioutput"):
+        cls(**FAST).fit(X, np.column_stack([y, y % 3]))
+
+
+# ---- sample weights --------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_negative_sample_weight_is_refused(cls):
+    X, y = data_for(cls)
+    weights = np.ones(len(X))
+    weights[5] = -1
+    with pytest.raises(ValueError, match="Negative values in data"):
+        cls(**FAST).fit(X, y, sample_weight=weights)
+
+
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_sample_weight_changes_the_model_and_zero_rows_change_nothing(cls):
+    X, y = data_for(cls)
+    params = dict(FAST, pretrain_iter=0, dropout=0.0, batch_size=2000)
+    base = cls(**params).fit(X, y)
+    weights = np.ones(len(X))
+    weights[: len(X) // 2] = 3
+    weighted = cls(**params).fit(X, y, sample_weight=weights)
+    assert not np.allclose(base.predict(X[:50]), weighted.predict(X[:50]))
+    # zero-weight rows holding other targets: the same model as without them
+    X2 = np.vstack([X, X[:40] + 1])
+    y2 = np.concatenate([y, y[:40][::-1]])
+    w2 = np.concatenate([np.ones(len(X)), np.zeros(40)])
+    zeroed = cls(**params).fit(X2, y2, sample_weight=w2)
+    np.testing.assert_allclose(zeroed.predict(X), base.predict(X), rtol=1e-6)
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_labeled_rows_all_of_weight_zero_are_refused(cls):
+    X, y = digits()
+    y_semi = np.where(np.arange(len(y)) < 100, y, -1)
+    weights = np.where(np.arange(len(y)) < 100, 0.0, 1.0)
+    with pytest.raises(ValueError, match="labeled rows must contain"):
+        cls(**FAST, unlabeled_label=-1).fit(X, y_semi, sample_weight=weights)
+
+
+def test_up_down_refuses_sample_weight_and_has_no_partial_fit():
+    X, y = digits()
+    clf = DBNClassifier(**FAST, fine_tuning="up-down")
+    with pytest.raises(ValueError, match="sample_weight"):
+        clf.fit(X, y, sample_weight=np.ones(len(X)))
+    assert not hasattr(clf, "partial_fit")
+
+
+# ---- warm_start and partial_fit -------------------------------------------
+
+
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_warm_start_goes_on_from_the_fitted_weights(cls):
+    X, y = data_for(cls)
+    est = cls(**FAST, warm_start=True).fit(X, y)
+    first_curve, weights = list(est.loss_curve_), est.coefs_[0].copy()
+    est.fit(X, y)
+    assert est.loss_curve_[: len(first_curve)] == first_curve
+    assert est.n_iter_ == len(est.loss_curve_) > len(first_curve)
+    # the second fit started from the first one's weights: no pretraining
+    assert np.abs(est.coefs_[0] - weights).max() < np.abs(weights).max()
+    assert est.loss_curve_[len(first_curve)] < first_curve[0]
+
+
+def test_warm_start_refuses_other_classes():
+    X, y = digits()
+    clf = DBNClassifier(**FAST, warm_start=True).fit(X[y < 5], y[y < 5])
+    with pytest.raises(ValueError, match="was fitted with classes"):
+        clf.fit(X, y)
+
+
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_partial_fit_returns_self_and_counts_epochs(cls):
+    X, y = data_for(cls)
+    est = cls(**FAST)
+    kwargs = {"classes": np.unique(y)} if cls in CLASSIFIERS else {}
+    chunks = np.array_split(np.arange(len(X)), 5)
+    assert est.partial_fit(X[chunks[0]], y[chunks[0]], **kwargs) is est
+    with pytest.raises(NotFittedError, match="has only pretrained so far"):
+        est.predict(X)
+    for chunk in chunks[1:]:  # 3 pretraining calls, then fine-tuning
+        assert est.partial_fit(X[chunk], y[chunk]) is est
+    assert est.n_iter_ == 2 and len(est.pretrain_loss_curves_[0]) == 3
+    assert np.isfinite(est.predict(X).astype(float)).all()
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_partial_fit_needs_classes_first_and_keeps_them(cls):
+    X, y = digits()
+    clf = cls(**FAST)
+    with pytest.raises(ValueError, match="classes must be passed on the first"):
+        clf.partial_fit(X, y)
+    clf.partial_fit(X[y < 5], y[y < 5], classes=np.arange(10))
+    np.testing.assert_array_equal(clf.classes_, np.arange(10))
+    for _ in range(4):  # later chunks may hold other classes
+        clf.partial_fit(X[y >= 5], y[y >= 5])
+    with pytest.raises(ValueError, match="differs from the classes"):
+        clf.partial_fit(X, y, classes=np.arange(11))
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_partial_fit_over_chunks_comes_close_to_fit(cls):
+    X, y = digits(1200)
+    fitted = cls(**FAST).fit(X[:1000], y[:1000]).score(X[1000:], y[1000:])
+    # the same epochs: 3 of pretraining (15 calls), 30 of fine-tuning
+    clf = cls(**dict(FAST, pretrain_iter=15))
+    for _ in range(33):
+        for chunk in np.array_split(np.arange(1000), 5):
+            clf.partial_fit(X[chunk], y[chunk], classes=np.arange(10))
+    assert clf.score(X[1000:], y[1000:]) > fitted - 0.05
+
+
+@pytest.mark.parametrize("cls", TRANSFORMERS)
+def test_transformer_partial_fit_goes_on_from_fit(cls):
+    X, _ = digits()
+    est = cls(hidden_layer_sizes=(16, 8), pretrain_iter=2, random_state=0).fit(X)
+    weights = est.coefs_[1].copy()
+    assert est.partial_fit(X[:100]) is est
+    assert [len(c) for c in est.pretrain_loss_curves_] == [3, 3]
+    assert not np.array_equal(est.coefs_[1], weights)
+    assert est.transform(X).shape == (len(X), 8)
+
+
+@pytest.mark.parametrize("cls", TRANSFORMERS)
+def test_transformer_partial_fit_from_scratch(cls):
+    X, _ = digits()
+    est = cls(hidden_layer_sizes=(16,), random_state=0)
+    for chunk in np.array_split(np.arange(len(X)), 3):
+        est.partial_fit(X[chunk])
+    assert est.n_iter_ == 3
+    assert est.transform(X).shape == (len(X), 16)
+
+
+def test_dbn_transformer_score_is_the_mean_negative_free_energy():
+    X, _ = digits()
+    dbn = DBNTransformer((16,), pretrain_iter=3, random_state=0).fit(X)
+    assert dbn.score(X) == pytest.approx(dbn.score_samples(X).mean())
+
+
+# ---- sklearn conventions across the family ----------------------------------
+
+
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_same_seed_same_model_and_pickle_round_trip(cls):
+    X, y = data_for(cls)
+    a = cls(**FAST).fit(X, y)
+    b = clone(a).fit(X, y)
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+    for Wa, Wb in zip(a.coefs_, b.coefs_, strict=True):
+        np.testing.assert_array_equal(Wa, Wb)
+    restored = pickle.loads(pickle.dumps(a))
+    np.testing.assert_array_equal(restored.predict(X), a.predict(X))
+
+
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_float32_and_csr_input(cls):
+    X, y = data_for(cls)
+    X32 = X.astype(np.float32)
+    est = cls(**FAST).fit(sp.csr_matrix(X32), y)
+    assert est.coefs_[0].dtype == np.float32 and est.output_coef_.dtype == np.float32
+    out = est.predict_proba(X32) if cls in CLASSIFIERS else est.predict(X32)
+    assert out.dtype == np.float32
+
+
+@pytest.mark.parametrize("cls", SUPERVISED + [StackedAutoencoderTransformer])
+def test_grid_search_over_depth_and_sparsity_in_parallel(cls):
+    X, y = data_for(cls)
+    search = GridSearchCV(
+        cls(pretrain_iter=2, max_iter=5, random_state=0)
+        if cls is not StackedAutoencoderTransformer
+        else cls(pretrain_iter=2, max_iter=1, random_state=0),
+        {"hidden_layer_sizes": [(8,), (8, 4)], "sparsity_target": [0.05, 0.2]},
+        cv=2,
+        n_jobs=2,
+    )
+    search.fit(X[:300], None if cls is StackedAutoencoderTransformer else y[:300])
+    assert len(search.cv_results_["mean_test_score"]) == 4
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
