@@ -11,7 +11,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from skdeep._network import init_visible_bias, init_weights
 from skdeep._optim import SGD
-from skdeep._pretrain import extend_curves, pretrain_greedy, run_epochs
+from skdeep._pretrain import (
+    extend_curves,
+    layer_to_train,
+    pretrain_greedy,
+    run_epochs,
+)
 from skdeep._rbm import (
     VISIBLE_OUTPUT,
     cd_gradient,
@@ -267,15 +272,7 @@ class BaseDBN(BaseEstimator):
         the stream's first chunk.
         """
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
-        if stream is not None and "visible_units" in stream.extra:
-            visible_units, mean, scale = stream.extra["visible_units"]
-        else:
-            visible_units = self._resolve_visible_units(X)
-            mean, scale = (
-                standardization(X) if visible_units == "gaussian" else (None, None)
-            )
-            if stream is not None:
-                stream.extra["visible_units"] = visible_units, mean, scale
+        visible_units, mean, scale = self._visible_layer(X, stream)
         batch_size = self._batch_size(X.shape[0])
 
         def prepare(k):
@@ -312,6 +309,19 @@ class BaseDBN(BaseEstimator):
         stack, histories = pretrain_greedy(X, len(sizes), fit_layer, propagate)
         return Pretrained(stack, histories, visible_units, mean, scale)
 
+    def _visible_layer(self, X, stream):
+        """Visible units of the bottom RBM and, for Gaussian ones, the mean
+        and scale that standardize X (from a stream's first chunk)."""
+        if stream is not None and "visible_units" in stream.extra:
+            return stream.extra["visible_units"]
+        visible_units = self._resolve_visible_units(X)
+        mean, scale = (
+            standardization(X) if visible_units == "gaussian" else (None, None)
+        )
+        if stream is not None:
+            stream.extra["visible_units"] = visible_units, mean, scale
+        return visible_units, mean, scale
+
     def _fit_rbm(
         self,
         inputs,
@@ -337,11 +347,9 @@ class BaseDBN(BaseEstimator):
             params = init_rbm(inputs, n_hidden, visible_units, Y, rng)
             return params, SGD(params, 1.0, self.momentum)
 
-        if streaming is None:
-            (params, optimizer), n_epochs = create(), self.pretrain_iter
-        else:
-            stream, k = streaming
-            (params, optimizer), n_epochs = stream.layer(k, create), stream.epochs
+        params, optimizer, n_epochs = layer_to_train(
+            streaming, create, self.pretrain_iter
+        )
         # the learning rate is folded into the CD products: SGD then scales
         # nothing, which spares it a pass over the weights per minibatch
         learning_rate = self._rbm_learning_rate(visible_units)

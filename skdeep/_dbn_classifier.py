@@ -18,8 +18,8 @@ from skdeep._supervised import (
     FINE_TUNING,
     FINE_TUNING_ATTRIBUTES_DOC,
     FINE_TUNING_PARAMETER_CONSTRAINTS,
-    FINE_TUNING_PARAMETERS_DOC,
     FineTuningMixin,
+    fine_tuning_parameters_doc,
 )
 from skdeep._utils import (
     check_positive_int,
@@ -41,7 +41,7 @@ AUTO_UP_DOWN_RATE = 0.03
 
 @fill_doc(
     dbn_parameters=DBN_PARAMETERS_DOC,
-    fine_tuning_parameters=FINE_TUNING_PARAMETERS_DOC,
+    fine_tuning_parameters=fine_tuning_parameters_doc(),
     classifier_parameters=CLASSIFIER_PARAMETERS_DOC,
     dbn_attributes=DBN_ATTRIBUTES_DOC,
     classifier_attributes=CLASSIFIER_ATTRIBUTES_DOC,

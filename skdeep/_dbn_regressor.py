@@ -7,11 +7,12 @@ from skdeep._regression import (
     RegressorHeadMixin,
 )
 from skdeep._supervised import (
+    DROPOUT_DOC,
     FINE_TUNING_ATTRIBUTES_DOC,
     FINE_TUNING_CHOICE_DOC,
     FINE_TUNING_PARAMETER_CONSTRAINTS,
-    FINE_TUNING_PARAMETERS_DOC,
     FineTuningMixin,
+    fine_tuning_parameters_doc,
 )
 from skdeep._utils import fill_doc
 
@@ -19,7 +20,14 @@ from skdeep._utils import fill_doc
 @fill_doc(
     dbn_parameters=DBN_PARAMETERS_DOC,
     fine_tuning_choice=FINE_TUNING_CHOICE_DOC,
-    fine_tuning_parameters=FINE_TUNING_PARAMETERS_DOC,
+    fine_tuning_parameters=fine_tuning_parameters_doc(
+        DROPOUT_DOC.format(
+            default=0.0,
+            reason="Off by default\n        for the DBN regressor: in 5-fold CV "
+            "(user guide, estimator family)\n        0.5 lowered R^2 from 0.862 to "
+            "0.804 on Auto MPG and\n        changed diabetes by less than 0.01.",
+        )
+    ),
     regressor_parameters=REGRESSOR_PARAMETERS_DOC,
     dbn_attributes=DBN_ATTRIBUTES_DOC,
     regressor_attributes=REGRESSOR_ATTRIBUTES_DOC,
@@ -97,7 +105,7 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         fine_tuning="backprop",
         learning_rate_init="auto",
         max_iter=200,
-        dropout=0.5,
+        dropout=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,

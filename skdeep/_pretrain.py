@@ -33,6 +33,16 @@ class Stream:
         return self.layers[k]
 
 
+def layer_to_train(streaming, create, n_epochs):
+    """(params, optimizer, epochs) of a layer: ``create()`` trained for
+    ``n_epochs`` without a stream; with ``streaming = (stream, k)``, the
+    stream's layer k for the stream's epochs."""
+    if streaming is None:
+        return *create(), n_epochs
+    stream, k = streaming
+    return *stream.layer(k, create), stream.epochs
+
+
 def extend_curves(curves, new_curves):
     """Per-layer curves with one streaming pass's values appended."""
     curves = [list(c) for c in curves] + [[] for _ in new_curves[len(curves) :]]

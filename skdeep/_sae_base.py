@@ -15,7 +15,12 @@ from skdeep._autoencoder import (
     layer_loss_and_gradient,
 )
 from skdeep._optim import make_optimizer
-from skdeep._pretrain import extend_curves, pretrain_greedy, run_epochs
+from skdeep._pretrain import (
+    extend_curves,
+    layer_to_train,
+    pretrain_greedy,
+    run_epochs,
+)
 from skdeep._utils import (
     apply_in_chunks,
     check_hidden_layer_sizes,
@@ -228,7 +233,7 @@ class BaseSAE(BaseEstimator):
 
     def _pretrain_layer(self, k, inputs, sizes, decoder, batch_size, rng, streaming):
         """Layer k trained on ``inputs`` for ``pretrain_iter`` epochs (with
-        ``streaming = (stream, k)``: one epoch of the stream's layer k)."""
+        ``streaming = (stream, k)``: the stream's layer k, for its epochs)."""
 
         def create():
             params = init_layer(
@@ -242,27 +247,12 @@ class BaseSAE(BaseEstimator):
             )
             return params, self._optimizer(params, self._pretrain_learning_rate)
 
-        if streaming is None:
-            (params, optimizer), n_epochs = create(), self.pretrain_iter
-        else:
-            stream, k = streaming
-            (params, optimizer), n_epochs = stream.layer(k, create), stream.epochs
-
-        def step(params, batch):
-            X_batch = to_dense(inputs[batch])
-            return layer_loss_and_gradient(
-                params,
-                X_batch,
-                activation=self.activation,
-                decoder=decoder,
-                sparsity_target=self._sparsity_target(sizes[k]),
-                sparsity_weight=self.sparsity_weight,
-                alpha=self.alpha,
-                X_input=corrupt(X_batch, self.corruption, rng),
-            )
+        params, optimizer, n_epochs = layer_to_train(
+            streaming, create, self.pretrain_iter
+        )
 
         history = run_epochs(
-            step,
+            self._layer_step(inputs, decoder, self._sparsity_target(sizes[k]), rng),
             params,
             optimizer,
             n_samples=inputs.shape[0],
@@ -273,6 +263,25 @@ class BaseSAE(BaseEstimator):
             verbose=self.verbose,
         )
         return params, history.loss
+
+    def _layer_step(self, inputs, decoder, sparsity_target, rng):
+        """step(params, batch) -> (loss, grads) of one autoencoder layer on a
+        minibatch of ``inputs``, its input corrupted by masking noise."""
+
+        def step(params, batch):
+            X_batch = to_dense(inputs[batch])
+            return layer_loss_and_gradient(
+                params,
+                X_batch,
+                activation=self.activation,
+                decoder=decoder,
+                sparsity_target=sparsity_target,
+                sparsity_weight=self.sparsity_weight,
+                alpha=self.alpha,
+                X_input=corrupt(X_batch, self.corruption, rng),
+            )
+
+        return step
 
     def _optimizer(self, params, learning_rate):
         return make_optimizer(self.solver, params, learning_rate, self.momentum)

@@ -23,11 +23,12 @@ from skdeep._sae_base import (
     BaseSAE,
 )
 from skdeep._supervised import (
+    DROPOUT_DOC,
     FINE_TUNING_ATTRIBUTES_DOC,
     FINE_TUNING_CHOICE_DOC,
     FINE_TUNING_PARAMETER_CONSTRAINTS,
-    FINE_TUNING_PARAMETERS_DOC,
     FineTuningMixin,
+    fine_tuning_parameters_doc,
 )
 from skdeep._utils import fill_doc
 
@@ -40,7 +41,6 @@ SUPERVISED_SAE_DOCS = dict(
     sae_parameters=SAE_PARAMETERS_DOC + "\n" + PRETRAIN_LEARNING_RATE_DOC,
     sae_common_parameters=SAE_COMMON_PARAMETERS_DOC,
     fine_tuning_choice=FINE_TUNING_CHOICE_DOC,
-    fine_tuning_parameters=FINE_TUNING_PARAMETERS_DOC,
     sae_attributes=SAE_ATTRIBUTES_DOC,
     fine_tuning_attributes=FINE_TUNING_ATTRIBUTES_DOC,
 )
@@ -62,6 +62,7 @@ class _SupervisedSAE(FineTuningMixin, BaseSAE):
 
 @fill_doc(
     **SUPERVISED_SAE_DOCS,
+    fine_tuning_parameters=fine_tuning_parameters_doc(),
     classifier_parameters=CLASSIFIER_PARAMETERS_DOC,
     classifier_attributes=CLASSIFIER_ATTRIBUTES_DOC,
 )
@@ -183,6 +184,14 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, _SupervisedSAE):
 
 @fill_doc(
     **SUPERVISED_SAE_DOCS,
+    fine_tuning_parameters=fine_tuning_parameters_doc(
+        DROPOUT_DOC.format(
+            default=0.5,
+            reason="In 5-fold CV\n        (user guide, estimator family) 0.5 "
+            "gave R^2 0.476 on diabetes\n        against 0.319 without, and "
+            "0.865 on Auto MPG against 0.876.",
+        )
+    ),
     regressor_parameters=REGRESSOR_PARAMETERS_DOC,
     regressor_attributes=REGRESSOR_ATTRIBUTES_DOC,
 )

@@ -84,12 +84,7 @@ FINE_TUNING_PARAMETERS_DOC = """\
     max_iter : int, default=200
         Maximum fine-tuning epochs.
 
-    dropout : float, default=0.5
-        Fraction of hidden units dropped at random in each fine-tuning
-        minibatch (inverted dropout; inference uses every unit). 0.5
-        (Srivastava et al., 2014) gave the best accuracy on MNIST, digits
-        and standardized tables alike.
-
+    <dropout>
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the labeled rows (stratified for
         single-label classes), stop when their score (accuracy, or R^2 for
@@ -111,6 +106,24 @@ FINE_TUNING_PARAMETERS_DOC = """\
         the fitted weights (the targets must be of the same kind and, for
         classifiers, the same classes). ``partial_fit`` always goes on.
 """
+
+DROPOUT_DOC = """\
+    dropout : float, default={default}
+        Fraction of hidden units dropped at random in each fine-tuning
+        minibatch (inverted dropout; inference uses every unit). {reason}
+"""
+
+CLASSIFIER_DROPOUT_DOC = DROPOUT_DOC.format(
+    default=0.5,
+    reason="0.5\n        (Srivastava et al., 2014) gave the best accuracy on MNIST, "
+    "digits\n        and standardized tables alike.",
+)
+
+
+def fine_tuning_parameters_doc(dropout_doc=CLASSIFIER_DROPOUT_DOC):
+    """The shared fine-tuning parameters' documentation."""
+    return FINE_TUNING_PARAMETERS_DOC.replace("    <dropout>\n", dropout_doc + "\n")
+
 
 FINE_TUNING_ATTRIBUTES_DOC = """\
     output_coef_ : ndarray of shape (hidden_layer_sizes[-1], n_outputs)
