@@ -25,6 +25,9 @@ class Stream:
         self.layers = []  # (params, optimizer) of each layer trained so far
         self.extra = {}
         self.epochs = 1  # epochs per layer of the next pass (0: only create)
+        # partial_fit calls that pretrained so far (None: it goes on from a
+        # model fitted by ``fit``, whose pretraining is done)
+        self.pretraining_calls = 0
 
     def layer(self, k, create):
         """Layer k's (params, optimizer), made by ``create()`` the first time."""

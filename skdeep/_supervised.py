@@ -206,9 +206,10 @@ class Tuning:
 class FineTuningMixin:
     """Backprop fine-tuning of a pretrained stack with an output layer on top.
 
-    The target mixins provide ``_validate_targets(X, y, continuing,
-    classes)``, ``_validation_scorer(A, T, layers)``, ``_stratify(T)`` and
-    ``_pseudo_label_phase(...)``.
+    The target mixins provide ``_validate_data_and_targets``,
+    ``_validate_targets`` (labeled rows, encoded targets, output head),
+    ``_validation_scorer`` (early stopping), ``_stratify``,
+    ``_pseudo_labeled_rows`` and, for classifiers, ``_pseudo_label_phase``.
     """
 
     def _learning_rate(self):
@@ -449,13 +450,13 @@ class FineTuningMixin:
 
 def _streaming_pretrains(stream, pretrain_iter):
     """Whether this ``partial_fit`` call pretrains (counting it) instead of
-    fine-tuning: the first ``pretrain_iter`` calls do."""
-    if stream is None:
+    fine-tuning: the first ``pretrain_iter`` calls do, unless the stream goes
+    on from ``fit``."""
+    if stream is None or stream.pretraining_calls is None:
         return False
-    calls = stream.extra.get("pretraining calls", 0)
-    if calls >= pretrain_iter:
+    if stream.pretraining_calls >= pretrain_iter:
         return False
-    stream.extra["pretraining calls"] = calls + 1
+    stream.pretraining_calls += 1
     return True
 
 

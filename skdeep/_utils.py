@@ -214,6 +214,7 @@ def streaming_state(estimator, going_on):
         stream = estimator._stream = Stream(make_rng(estimator.random_state))
         if going_on:
             estimator._seed_stream(stream)
+            stream.pretraining_calls = None
     return stream
 
 

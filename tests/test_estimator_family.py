@@ -2,9 +2,9 @@
 of the pretrained classifiers and regressors, and the transformers' streaming
 and label-free scores."""
 
-import pickle
 import warnings
 
+import joblib
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -189,11 +189,13 @@ def test_labeled_rows_all_of_weight_zero_are_refused(cls):
         cls(**FAST, unlabeled_label=-1).fit(X, y_semi, sample_weight=weights)
 
 
-def test_up_down_refuses_sample_weight_and_has_no_partial_fit():
+def test_up_down_refuses_sample_weight_and_multilabel_and_has_no_partial_fit():
     X, y = digits()
     clf = DBNClassifier(**FAST, fine_tuning="up-down")
     with pytest.raises(ValueError, match="sample_weight"):
         clf.fit(X, y, sample_weight=np.ones(len(X)))
+    with pytest.raises(ValueError, match="single-label"):
+        clf.fit(*multilabel_digits())
     assert not hasattr(clf, "partial_fit")
 
 
@@ -233,6 +235,18 @@ def test_partial_fit_returns_self_and_counts_epochs(cls):
         assert est.partial_fit(X[chunk], y[chunk]) is est
     assert est.n_iter_ == 2 and len(est.pretrain_loss_curves_[0]) == 3
     assert np.isfinite(est.predict(X).astype(float)).all()
+
+
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_partial_fit_after_fit_goes_on_fine_tuning(cls):
+    X, y = data_for(cls)
+    est = cls(**FAST).fit(X, y)
+    curves, n_iter = [list(c) for c in est.pretrain_loss_curves_], est.n_iter_
+    before = est.output_coef_.copy()
+    assert est.partial_fit(X[:100], y[:100]) is est
+    assert est.n_iter_ == n_iter + 1
+    assert [list(c) for c in est.pretrain_loss_curves_] == curves  # no pretraining
+    assert not np.array_equal(est.output_coef_, before)
 
 
 @pytest.mark.parametrize("cls", CLASSIFIERS)
@@ -292,15 +306,16 @@ def test_dbn_transformer_score_is_the_mean_negative_free_energy():
 
 
 @pytest.mark.parametrize("cls", SUPERVISED)
-def test_same_seed_same_model_and_pickle_round_trip(cls):
+def test_same_seed_same_model_and_joblib_round_trip(cls, tmp_path):
     X, y = data_for(cls)
     a = cls(**FAST).fit(X, y)
     b = clone(a).fit(X, y)
     np.testing.assert_array_equal(a.predict(X), b.predict(X))
     for Wa, Wb in zip(a.coefs_, b.coefs_, strict=True):
         np.testing.assert_array_equal(Wa, Wb)
-    restored = pickle.loads(pickle.dumps(a))
-    np.testing.assert_array_equal(restored.predict(X), a.predict(X))
+    path = tmp_path / "model.joblib"
+    joblib.dump(a, path)
+    np.testing.assert_array_equal(joblib.load(path).predict(X), a.predict(X))
 
 
 @pytest.mark.parametrize("cls", SUPERVISED)
@@ -313,17 +328,19 @@ def test_float32_and_csr_input(cls):
     assert out.dtype == np.float32
 
 
-@pytest.mark.parametrize("cls", SUPERVISED + [StackedAutoencoderTransformer])
+@pytest.mark.parametrize("cls", SUPERVISED + TRANSFORMERS)
 def test_grid_search_over_depth_and_sparsity_in_parallel(cls):
     X, y = data_for(cls)
+    params = dict(pretrain_iter=2, random_state=0)
+    if cls is not DBNTransformer:
+        params["max_iter"] = 1 if cls in TRANSFORMERS else 5
     search = GridSearchCV(
-        cls(pretrain_iter=2, max_iter=5, random_state=0)
-        if cls is not StackedAutoencoderTransformer
-        else cls(pretrain_iter=2, max_iter=1, random_state=0),
+        cls(**params),
         {"hidden_layer_sizes": [(8,), (8, 4)], "sparsity_target": [0.05, 0.2]},
         cv=2,
         n_jobs=2,
     )
-    search.fit(X[:300], None if cls is StackedAutoencoderTransformer else y[:300])
+    # transformers are scored without labels (reconstruction, free energy)
+    search.fit(X[:300], None if cls in TRANSFORMERS else y[:300])
     assert len(search.cv_results_["mean_test_score"]) == 4
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
