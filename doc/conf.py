@@ -40,7 +40,10 @@ autosummary_generate = True
 # The metadata-routing setters sklearn generates refer to sklearn's own pages.
 autodoc_default_options = {
     "members": True,
-    "exclude-members": "set_fit_request,set_score_request,set_predict_request",
+    "exclude-members": (
+        "set_fit_request,set_score_request,set_predict_request,"
+        "set_partial_fit_request"
+    ),
 }
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
