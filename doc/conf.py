@@ -40,9 +40,8 @@ autosummary_generate = True
 # The metadata-routing setters sklearn generates refer to sklearn's own pages.
 autodoc_default_options = {
     "members": True,
-    "exclude-members": (
-        "set_fit_request,set_score_request,set_predict_request,"
-        "set_partial_fit_request"
+    "exclude-members": ",".join(
+        f"set_{method}_request" for method in ("fit", "score", "predict", "partial_fit")
     ),
 }
 numpydoc_show_class_members = False
