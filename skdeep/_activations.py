@@ -12,17 +12,22 @@ from scipy.special import logsumexp
 
 
 def _sigmoid(Z):
-    """sigma(z) = 1 / (1 + exp(-z)) = (1 + tanh(z / 2)) / 2, in place.
+    """sigma(z) = 1 / (1 + exp(-z)), in place.
 
-    The tanh form never overflows and, in four vectorized passes, runs 3-5x
-    faster than ``scipy.special.expit`` (a scalar loop), which took a fifth
-    of an RBM minibatch's time.
+    Four vectorized passes, 3-4x faster than ``scipy.special.expit`` (a
+    scalar loop). Unlike the tanh form (1 + tanh(z / 2)) / 2, which loses
+    the relative precision of small values to cancellation (2.98e-8 for
+    sigma(-18) in float32, 1.52e-8 exactly, and 0 below about -20), this
+    keeps it in both tails: for z < 0, 1 + exp(-z) is exp(-z) to rounding,
+    down to the smallest normal number. Below about -88 (float32) or -709
+    (float64) exp(-z) overflows to inf and sigma to 0, its value to within
+    the dtype's range; that overflow is expected and silenced.
     """
-    Z *= 0.5
-    np.tanh(Z, out=Z)
-    Z *= 0.5
-    Z += 0.5
-    return Z
+    np.negative(Z, out=Z)
+    with np.errstate(over="ignore"):
+        np.exp(Z, out=Z)
+    Z += 1
+    return np.divide(1, Z, out=Z)
 
 
 def _tanh(Z):

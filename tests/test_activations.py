@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from scipy.special import expit
@@ -73,11 +75,31 @@ def test_activity_in_unit_interval_with_matching_derivative(name):
     np.testing.assert_allclose(derivative, numeric, rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize(
+    "dtype, rtol", [(np.float64, 4 * np.finfo(np.float64).eps), (np.float32, 4e-7)]
+)
+def test_sigmoid_keeps_its_relative_precision_in_both_tails(dtype, rtol):
+    """Against expit in float64 (exact to rounding), relatively, over the
+    whole range where sigma is a normal number of the dtype."""
+    tiny = np.finfo(dtype).tiny
+    lowest = np.log(tiny) + 1  # sigma(z) ~ exp(z) stays normal above it
+    Z = np.linspace(lowest, -lowest, 20001).astype(dtype)
+    expected = expit(Z.astype(np.float64))
+    got = ACTIVATIONS["sigmoid"](Z.copy())
+    assert got.dtype == dtype
+    np.testing.assert_allclose(got, expected, rtol=rtol, atol=0)
+    # the case that the tanh form got wrong: sigma(-18) in float32
+    assert ACTIVATIONS["sigmoid"](np.array([-18.0], dtype=np.float32))[
+        0
+    ] == pytest.approx(1.522997974e-8, rel=1e-6)
+
+
 @pytest.mark.parametrize("dtype, tol", [(np.float64, 1e-15), (np.float32, 1e-7)])
-def test_sigmoid_matches_expit_without_overflow(dtype, tol):
+def test_sigmoid_matches_expit_without_overflow_warnings(dtype, tol):
     Z = np.concatenate([np.linspace(-40, 40, 2001), [-1e4, 1e4]]).astype(dtype)
     expected = expit(Z.astype(np.float64))
-    with np.errstate(all="raise"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         got = ACTIVATIONS["sigmoid"](Z.copy())
     assert got.dtype == dtype
     assert np.max(np.abs(got - expected)) < tol

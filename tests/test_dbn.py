@@ -529,3 +529,19 @@ def test_pseudo_label_epochs_are_a_fixed_budget_not_a_convergence_failure(digits
         warnings.simplefilter("error", ConvergenceWarning)
         clf.fit(X, y_semi)
     assert clf.n_iter_ < 300 + clf.pseudo_label_iter
+
+
+def test_float32_transform_keeps_small_probabilities_of_float64():
+    """The sigmoid's relative precision in its lower tail: the same weights
+    in float32 give the float64 probabilities to float32 rounding, however
+    small."""
+    X, _ = load_digits(return_X_y=True)
+    X = X / 16
+    dbn = DBNTransformer((32,), pretrain_iter=5, random_state=0).fit(X)
+    dbn.coefs_ = [8 * W for W in dbn.coefs_]  # saturated units: tiny p(h = 1)
+    H64 = dbn.transform(X)
+    dbn.coefs_ = [W.astype(np.float32) for W in dbn.coefs_]
+    dbn.intercepts_ = [b.astype(np.float32) for b in dbn.intercepts_]
+    H32 = dbn.transform(X.astype(np.float32))
+    assert H32.dtype == np.float32 and H64.min() < 1e-8
+    np.testing.assert_allclose(H32, H64, rtol=1e-4, atol=0)
