@@ -21,7 +21,7 @@ from skdeep._activations import softplus
 from skdeep._network import forward
 from skdeep._pseudo_labels import PSEUDO_LABELS, multilabel_pseudo_labels
 from skdeep._supervised import Targets
-from skdeep._utils import to_dense
+from skdeep._utils import restore_on_error, to_dense
 
 # Pseudo-labels are recomputed every this many epochs; with "network" (Lee,
 # 2013) their weight ramps up linearly over the first 10 epochs, while
@@ -79,6 +79,7 @@ class ClassifierHeadMixin(ClassifierMixin):
     """Classification targets on top of :class:`FineTuningMixin`."""
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @restore_on_error
     def fit(self, X, y, sample_weight=None):
         """Pretrain on every row of X, then fine-tune on the labeled rows.
 
@@ -105,6 +106,7 @@ class ClassifierHeadMixin(ClassifierMixin):
     _needs_classes = True
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @restore_on_error
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One streaming pass over a chunk of rows.
 

@@ -17,6 +17,7 @@ from skdeep._utils import (
     make_rng,
     map_rows,
     partial_pretrain,
+    restore_on_error,
     validate_fitted_input,
 )
 
@@ -124,6 +125,7 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
         self.wake_sleep_learning_rate = wake_sleep_learning_rate
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @restore_on_error
     def fit(self, X, y=None):
         """Pretrain the RBM stack greedily, bottom up.
 
@@ -162,6 +164,7 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @restore_on_error
     def partial_fit(self, X, y=None):
         """One epoch of layer-wise pretraining on a chunk of rows.
 

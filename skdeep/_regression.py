@@ -18,6 +18,7 @@ from sklearn.utils.validation import (
 
 from skdeep._network import forward
 from skdeep._supervised import Targets
+from skdeep._utils import restore_on_error
 
 REGRESSOR_PARAMETERS_DOC = """\
     unlabeled_label : float or None, default=None
@@ -41,6 +42,7 @@ class RegressorHeadMixin(RegressorMixin):
     """Regression targets on top of :class:`FineTuningMixin`."""
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @restore_on_error
     def fit(self, X, y, sample_weight=None):
         """Pretrain on every row of X, then fine-tune on the labeled rows.
 
@@ -64,6 +66,7 @@ class RegressorHeadMixin(RegressorMixin):
         return self._fit(X, y, sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @restore_on_error
     def partial_fit(self, X, y, sample_weight=None):
         """One streaming pass over a chunk of rows.
 

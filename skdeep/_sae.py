@@ -23,6 +23,7 @@ from skdeep._utils import (
     make_rng,
     map_rows,
     partial_pretrain,
+    restore_on_error,
     to_dense,
     validate_fitted_input,
 )
@@ -145,6 +146,7 @@ class StackedAutoencoderTransformer(
         return self.learning_rate_init
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @restore_on_error
     def fit(self, X, y=None):
         """Pretrain the stack greedily, then fine-tune it end to end.
 
@@ -172,6 +174,7 @@ class StackedAutoencoderTransformer(
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @restore_on_error
     def partial_fit(self, X, y=None):
         """One epoch of layer-wise pretraining on a chunk of rows.
 

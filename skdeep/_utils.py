@@ -1,5 +1,7 @@
 """Helpers shared by the estimators: parameter checks, rng, chunked inference."""
 
+import copy
+import functools
 from numbers import Integral
 
 import numpy as np
@@ -233,3 +235,24 @@ def partial_pretrain(estimator, X):
     estimator._pretrain_stack(X, stream.rng, stream)
     estimator._n_features_out = estimator.coefs_[-1].shape[1]
     return X
+
+
+def restore_on_error(method):
+    """Decorator of ``fit`` and ``partial_fit``: when the call raises anything
+    (a ``KeyboardInterrupt`` in the middle of training included), the
+    estimator is put back exactly as it was before the call, instead of
+    being left half-fitted. Training updates fitted arrays in place
+    (``warm_start``, ``partial_fit``), so the state is copied first: a copy
+    of the model, small next to an epoch's work."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        saved = copy.deepcopy(self.__dict__)
+        try:
+            return method(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+
+    return guarded

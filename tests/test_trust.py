@@ -1,0 +1,195 @@
+"""Trust: interrupted fits leave nothing half-written, concurrent inference
+equals serial inference, extreme inputs give finite outputs."""
+
+import threading
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_diabetes, load_digits
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.model_selection import GridSearchCV
+from sklearn.utils.validation import check_is_fitted
+
+import skdeep
+from skdeep import _optim
+
+FAST = {
+    "DBNClassifier": dict(pretrain_iter=2, max_iter=5),
+    "DBNRegressor": dict(pretrain_iter=2, max_iter=5),
+    "DBNTransformer": dict(pretrain_iter=2),
+    "StackedAutoencoderClassifier": dict(pretrain_iter=2, max_iter=5),
+    "StackedAutoencoderRegressor": dict(pretrain_iter=2, max_iter=5),
+    "StackedAutoencoderTransformer": dict(pretrain_iter=2, max_iter=2),
+}
+ESTIMATORS = [getattr(skdeep, name) for name in sorted(FAST)]
+
+
+def make(cls, **params):
+    return cls(hidden_layer_sizes=(16,), random_state=0, **FAST[cls.__name__], **params)
+
+
+def data_for(cls):
+    if cls.__name__.endswith("Regressor"):
+        X, y = load_diabetes(return_X_y=True)
+        return (X - X.mean(axis=0)) / X.std(axis=0), y
+    X, y = load_digits(return_X_y=True)
+    return X[:500] / 16, y[:500]
+
+
+def outputs(estimator, X):
+    if hasattr(estimator, "transform"):
+        return estimator.transform(X)
+    if hasattr(estimator, "predict_proba"):
+        return estimator.predict_proba(X)
+    return estimator.predict(X)
+
+
+@pytest.fixture(autouse=True)
+def _quiet_convergence():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+class Interrupt:
+    """Makes every optimizer raise KeyboardInterrupt at its ``after``-th step
+    (counted over all optimizers): a Ctrl-C in the middle of training."""
+
+    def __init__(self, monkeypatch, after):
+        self.calls = 0
+        self.after = after
+        for cls in (_optim.SGD, _optim.Adam):
+            monkeypatch.setattr(cls, "update", self._wrap(cls.update))
+
+    def _wrap(self, update):
+        def interrupted(optimizer, params, grads):
+            self.calls += 1
+            if self.calls == self.after:
+                raise KeyboardInterrupt
+            return update(optimizer, params, grads)
+
+        return interrupted
+
+
+def state(estimator):
+    """Every attribute, arrays compared by value."""
+    return {
+        k: [np.array(a, copy=True) for a in v]
+        if isinstance(v, list) and v and isinstance(v[0], np.ndarray)
+        else v
+        for k, v in vars(estimator).items()
+        if not k.startswith("_stream")
+    }
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("after", [1, 7, 15])
+def test_interrupted_first_fit_leaves_an_unfitted_estimator(cls, after, monkeypatch):
+    X, y = data_for(cls)
+    estimator = make(cls)
+    params = estimator.get_params()
+    Interrupt(monkeypatch, after)
+    with pytest.raises(KeyboardInterrupt):
+        estimator.fit(X, y)
+    assert estimator.get_params() == params
+    assert set(vars(estimator)) == set(params)  # no fitted attribute written
+    with pytest.raises(NotFittedError):
+        check_is_fitted(estimator)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("how", ["refit", "warm_start", "partial_fit"])
+def test_interrupted_later_fit_keeps_the_fitted_model(cls, how, monkeypatch):
+    X, y = data_for(cls)
+    estimator = make(cls).fit(X, y)
+    if how == "warm_start":
+        if not hasattr(estimator, "warm_start"):
+            pytest.skip("transformers have no warm_start")
+        estimator.set_params(warm_start=True)
+    before = outputs(estimator, X)
+    attributes = set(vars(estimator))
+    Interrupt(monkeypatch, 2)  # in the middle of an epoch
+    with pytest.raises(KeyboardInterrupt):
+        if how == "partial_fit":
+            estimator.partial_fit(X[:200], y[:200])
+        else:
+            estimator.fit(X, y)
+    assert set(vars(estimator)) == attributes
+    np.testing.assert_array_equal(outputs(estimator, X), before)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
+def test_a_bad_input_error_loses_nothing(cls):
+    X, y = data_for(cls)
+    estimator = make(cls).fit(X, y)
+    before = outputs(estimator, X)
+    X_bad = X.copy()
+    X_bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        estimator.fit(X_bad, y)
+    np.testing.assert_array_equal(outputs(estimator, X), before)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
+def test_inference_from_eight_threads_equals_serial(cls):
+    X, y = data_for(cls)
+    estimator = make(cls).fit(X, y)
+    expected = outputs(estimator, X)
+    results = [None] * 8
+    start = threading.Barrier(8)
+
+    def work(i):
+        start.wait()
+        results[i] = outputs(estimator, X)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in results:
+        np.testing.assert_array_equal(result, expected)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
+def test_fits_in_threads_equal_serial_fits(cls):
+    """GridSearchCV with the threading backend: same scores as serially."""
+    from joblib import parallel_backend
+
+    X, y = data_for(cls)
+    y = None if cls.__name__.endswith("Transformer") else y
+    grid = {"hidden_layer_sizes": [(8,), (16,)]}
+    serial = GridSearchCV(make(cls), grid, cv=2).fit(
+        X[:300], None if y is None else y[:300]
+    )
+    with parallel_backend("threading", n_jobs=4):
+        threaded = GridSearchCV(make(cls), grid, cv=2, n_jobs=4)
+        threaded.fit(X[:300], None if y is None else y[:300])
+    np.testing.assert_array_equal(
+        serial.cv_results_["mean_test_score"], threaded.cv_results_["mean_test_score"]
+    )
+
+
+def module_globals():
+    """repr of every module-level container of skdeep's modules."""
+    import inspect
+
+    found = {}
+    for name, module in inspect.getmembers(skdeep, inspect.ismodule):
+        for attr, value in vars(module).items():
+            python_own = attr.startswith("__")  # __warningregistry__, __all__
+            if isinstance(value, (dict, list, set, np.ndarray)) and not python_own:
+                found[f"{name}.{attr}"] = repr(value)
+    return found
+
+
+def test_training_and_inference_change_no_global_state():
+    before = module_globals()
+    assert before  # the registries and constants are seen
+    for cls in ESTIMATORS:
+        X, y = data_for(cls)
+        estimator = make(cls).fit(X, y)
+        outputs(estimator, X)
+        estimator.partial_fit(X[:100], y[:100])
+    assert module_globals() == before
