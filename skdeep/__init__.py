@@ -3,6 +3,7 @@
 from skdeep._dbn import DBNTransformer
 from skdeep._dbn_classifier import DBNClassifier
 from skdeep._dbn_regressor import DBNRegressor
+from skdeep._persistence import trusted_types
 from skdeep._sae import StackedAutoencoderTransformer
 from skdeep._sae_supervised import (
     StackedAutoencoderClassifier,
@@ -19,4 +20,5 @@ __all__ = [
     "StackedAutoencoderRegressor",
     "StackedAutoencoderTransformer",
     "__version__",
+    "trusted_types",
 ]

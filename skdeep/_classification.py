@@ -15,13 +15,13 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from skdeep._activations import softplus
 from skdeep._network import forward
 from skdeep._pseudo_labels import PSEUDO_LABELS, multilabel_pseudo_labels
 from skdeep._supervised import Targets
-from skdeep._utils import restore_on_error, to_dense
+from skdeep._utils import restore_on_error, to_dense, validate_data
 
 # Pseudo-labels are recomputed every this many epochs; with "network" (Lee,
 # 2013) their weight ramps up linearly over the first 10 epochs, while

@@ -5,7 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from skdeep._dbn_base import DBN_ATTRIBUTES_DOC, DBN_PARAMETERS_DOC, BaseDBN
 from skdeep._rbm import free_energy, gibbs_chain, mean_hiddens, sample_visibles
@@ -18,6 +18,7 @@ from skdeep._utils import (
     map_rows,
     partial_pretrain,
     restore_on_error,
+    validate_data,
     validate_fitted_input,
 )
 

@@ -13,12 +13,11 @@ from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
     check_is_fitted,
-    validate_data,
 )
 
 from skdeep._network import forward
 from skdeep._supervised import Targets
-from skdeep._utils import restore_on_error
+from skdeep._utils import restore_on_error, validate_data
 
 REGRESSOR_PARAMETERS_DOC = """\
     unlabeled_label : float or None, default=None
@@ -115,13 +114,14 @@ class RegressorHeadMixin(RegressorMixin):
             reset=not continuing,
         )
         allow_nan = _is_nan(marker)
-        y = check_array(
-            y,
-            ensure_2d=False,
-            dtype="numeric",
-            ensure_all_finite="allow-nan" if allow_nan else True,
-            input_name="y",
-        )
+        with np.errstate(invalid="ignore", over="ignore"):  # see validate_data
+            y = check_array(
+                y,
+                ensure_2d=False,
+                dtype="numeric",
+                ensure_all_finite="allow-nan" if allow_nan else True,
+                input_name="y",
+            )
         check_consistent_length(X, y)
         return X, y
 

@@ -5,7 +5,6 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import validate_data
 
 from skdeep._autoencoder import corrupt, unroll
 from skdeep._network import loss_and_gradient
@@ -25,6 +24,7 @@ from skdeep._utils import (
     partial_pretrain,
     restore_on_error,
     to_dense,
+    validate_data,
     validate_fitted_input,
 )
 

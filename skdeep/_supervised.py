@@ -395,6 +395,12 @@ class FineTuningMixin:
         rows = np.arange(len(T))
         if not self.early_stopping:
             return rows, None
+        if len(rows) < 2:
+            raise ValueError(
+                f"early_stopping=True holds out validation_fraction of the "
+                f"labeled rows, which needs at least 2; got {len(rows)}. Pass "
+                "more labeled rows or set early_stopping=False."
+            )
         n_held_out = int(np.ceil(self.validation_fraction * len(rows)))
         strata = self._stratify(T)
         if strata is not None:  # stratify like MLPClassifier, when data allow

@@ -7,7 +7,8 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import check_random_state, gen_batches
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import validate_data as sklearn_validate_data
 
 from skdeep._pretrain import Stream
 
@@ -162,6 +163,13 @@ def apply_in_chunks(fn, X, n_outputs, dtype, rows=None):
     return out
 
 
+def validate_data(estimator, *args, **kwargs):
+    """sklearn's ``validate_data``, without the RuntimeWarning its finiteness
+    test raises (inf - inf in a sum) on the way to its clear ValueError."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return sklearn_validate_data(estimator, *args, **kwargs)
+
+
 def validate_fitted_input(estimator, X):
     """X checked against a fitted estimator: finite, 2-D, the fitted width."""
     check_is_fitted(estimator)
@@ -179,7 +187,8 @@ def map_rows(fn, estimator, X, n_outputs):
 def decode_codes(estimator, X, down_pass):
     """``inverse_transform``: top-layer codes X mapped by ``down_pass``."""
     check_is_fitted(estimator)
-    X = check_array(X, dtype=[np.float64, np.float32])
+    with np.errstate(invalid="ignore", over="ignore"):  # see validate_data
+        X = check_array(X, dtype=[np.float64, np.float32])
     n_codes = estimator._n_features_out
     if X.shape[1] != n_codes:
         raise ValueError(

@@ -193,3 +193,42 @@ def test_training_and_inference_change_no_global_state():
         outputs(estimator, X)
         estimator.partial_fit(X[:100], y[:100])
     assert module_globals() == before
+
+
+# ---- secure persistence with skops ------------------------------------------
+
+sio = pytest.importorskip("skops.io")
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("streamed", [False, True])
+def test_skops_round_trip_with_the_listed_types_only(cls, streamed, tmp_path):
+    X, y = data_for(cls)
+    estimator = make(cls).fit(X, y)
+    if streamed:  # the streaming state travels too
+        estimator.partial_fit(X[:100], y[:100])
+    path = tmp_path / "model.skops"
+    sio.dump(estimator, path)
+    untrusted = sio.get_untrusted_types(file=path)
+    assert set(untrusted) <= set(skdeep.trusted_types())
+    loaded = sio.load(path, trusted=skdeep.trusted_types())
+    np.testing.assert_array_equal(outputs(loaded, X), outputs(estimator, X))
+    if streamed:  # and goes on as the original would
+        for model in (estimator, loaded):
+            model.partial_fit(X[100:200], y[100:200])
+        np.testing.assert_array_equal(outputs(loaded, X), outputs(estimator, X))
+
+
+class Foreign:
+    """A type no one listed."""
+
+
+def test_skops_refuses_a_file_with_a_foreign_type(tmp_path):
+    X, y = data_for(skdeep.DBNClassifier)
+    estimator = make(skdeep.DBNClassifier).fit(X, y)
+    estimator._payload = Foreign()
+    path = tmp_path / "model.skops"
+    sio.dump(estimator, path)
+    assert "tests.test_trust.Foreign" in sio.get_untrusted_types(file=path)
+    with pytest.raises(sio.exceptions.UntrustedTypesFoundException):
+        sio.load(path, trusted=skdeep.trusted_types())
