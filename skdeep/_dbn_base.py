@@ -6,7 +6,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skdeep._network import init_visible_bias, init_weights
@@ -25,7 +24,6 @@ from skdeep._rbm import (
     pseudo_log_likelihood,
 )
 from skdeep._utils import (
-    CHUNK_SIZE,
     Workspace,
     apply_in_chunks,
     check_hidden_layer_sizes,
@@ -33,6 +31,8 @@ from skdeep._utils import (
     gather_rows,
     resolve_batch_size,
     resolve_for_range,
+    standardization,
+    standardize,
     to_dense,
 )
 from skdeep._wake_sleep import split_params, untie, wake_sleep_gradients
@@ -170,25 +170,6 @@ DBN_ATTRIBUTES_DOC = """\
 Pretrained = namedtuple(
     "Pretrained", ["stack", "histories", "visible_units", "mean", "scale"]
 )
-
-
-def standardize(X, mean, scale):
-    """(X - mean) / scale as a new dense array; X itself unchanged."""
-    return (to_dense(X) - mean) / scale
-
-
-def standardization(X):
-    """Column means and standard deviations (constant columns get scale 1)."""
-    mean = column_means(X)
-    # squared deviations summed chunk by chunk: no temporary the size of X
-    sum_squares = np.zeros(X.shape[1])
-    for rows in gen_batches(X.shape[0], CHUNK_SIZE):
-        deviations = np.subtract(to_dense(X[rows]), mean)  # float64, as mean
-        sum_squares += np.einsum("ij,ij->j", deviations, deviations)
-    variance = sum_squares / X.shape[0]
-    scale = np.sqrt(variance)
-    scale[scale < 1e-12] = 1.0
-    return mean.astype(X.dtype), scale.astype(X.dtype)
 
 
 def init_rbm(inputs, n_hidden, visible_units, labels, rng):

@@ -19,6 +19,7 @@ from skdeep._utils import (
     apply_in_chunks,
     decode_codes,
     fill_doc,
+    gather_rows,
     make_rng,
     map_rows,
     partial_pretrain,
@@ -210,8 +211,10 @@ class StackedAutoencoderTransformer(
             return []
         params, layers = unroll(stack, self.activation, self.decoders_)
 
+        prepare = self._input_preparation()
+
         def step(params, batch):
-            X_batch = to_dense(X[batch])
+            X_batch = gather_rows(X, batch, prepare)
             X_input = corrupt(X_batch, self.corruption, rng)
             return loss_and_gradient(params, layers, X_input, X_batch, alpha=self.alpha)
 

@@ -4,6 +4,7 @@ passes."""
 
 from numbers import Integral, Real
 
+import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -25,9 +26,11 @@ from skdeep._utils import (
     apply_in_chunks,
     check_hidden_layer_sizes,
     column_means,
+    gather_rows,
     resolve_batch_size,
     resolve_for_range,
-    to_dense,
+    standardization,
+    standardize,
 )
 
 # sparsity_target="auto": at least this many active units per row, within
@@ -64,9 +67,11 @@ SAE_PARAMETERS_DOC = """\
         Output function and loss of the first layer's decoder. "sigmoid" pairs
         a sigmoid output with cross-entropy and needs inputs in [0, 1];
         "identity" pairs a linear output with squared error for real-valued
-        inputs; "auto" picks "sigmoid" when every training value lies in
-        [0, 1] and "identity" otherwise. Higher layers reconstruct codes: with
-        sigmoid hidden units their decoder is "sigmoid", otherwise "identity".
+        inputs, which are standardized inside (``mean_``, ``scale_``), so
+        unscaled input is fine; "auto" picks "sigmoid" when every training
+        value lies in [0, 1] and "identity" otherwise. Higher layers
+        reconstruct codes: with sigmoid hidden units their decoder is
+        "sigmoid", otherwise "identity".
 
     sparsity_target : float or "auto", default="auto"
         Target mean activity rho of each hidden unit, in (0, 1). The activity
@@ -139,6 +144,14 @@ SAE_ATTRIBUTES_DOC = """\
     decoders_ : list of str
         Decoder output function of each layer, "sigmoid" or "identity".
 
+    mean_ : ndarray of shape (n_features,) or None
+        Mean used to standardize real-valued inputs (a linear first decoder)
+        before the first layer; None for inputs in [0, 1].
+
+    scale_ : ndarray of shape (n_features,) or None
+        Standard deviation used to standardize real-valued inputs (constant
+        columns get 1); None for inputs in [0, 1].
+
     pretrain_loss_curves_ : list of list of float
         Mean pretraining loss per sample of each layer, one value per epoch.
 
@@ -163,8 +176,11 @@ class BaseSAE(BaseEstimator):
         return self.activation
 
     def _input_preparation(self):
-        """Autoencoders see their input as it is."""
-        return None
+        """Standardization for real-valued inputs (a linear first decoder),
+        None for inputs in [0, 1]."""
+        if self.mean_ is None:
+            return None
+        return lambda A: standardize(A, self.mean_, self.scale_)
 
     def _batch_size(self, n_samples):
         """batch_size, "auto" resolved as n_samples // 50 within [128, 256]."""
@@ -189,24 +205,28 @@ class BaseSAE(BaseEstimator):
         stack, one ``[W, b_hid, b_vis(, W_dec)]`` per layer."""
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         going_on = stream is not None and len(stream.layers) > 0
-        if stream is not None and "decoders" in stream.extra:
-            decoders = stream.extra["decoders"]
-        else:
-            decoders = self._decoders(X, len(sizes))
-            if stream is not None:
-                stream.extra["decoders"] = decoders
+        decoders, mean, scale = self._input_settings(X, len(sizes), stream)
+        prepare = None if mean is None else (lambda A: standardize(A, mean, scale))
         batch_size = self._batch_size(X.shape[0])
         curves = going_on and self.pretrain_loss_curves_
 
         def fit_layer(k, inputs):
             layer = (stream, k) if stream is not None else None
             return self._pretrain_layer(
-                k, inputs, sizes, decoders[k], batch_size, rng, layer
+                k,
+                inputs,
+                sizes,
+                decoders[k],
+                batch_size,
+                rng,
+                layer,
+                prepare if k == 0 else None,
             )
 
         def propagate(k, layer, inputs):
+            prep = prepare if k == 0 and prepare is not None else (lambda A: A)
             return apply_in_chunks(
-                lambda A: encode(A, layer[0], layer[1], self.activation),
+                lambda A: encode(prep(A), layer[0], layer[1], self.activation),
                 inputs,
                 sizes[k],
                 X.dtype,
@@ -216,11 +236,24 @@ class BaseSAE(BaseEstimator):
         if going_on:
             new_curves = extend_curves(curves, new_curves)
         self._set_pretrained(stack, decoders, new_curves)
+        self.mean_, self.scale_ = mean, scale
         return stack
+
+    def _input_settings(self, X, n_layers, stream):
+        """Decoders of the layers and, for a linear first decoder (real
+        values), the mean and scale that standardize X: from the stream's
+        first chunk when streaming."""
+        if stream is not None and "inputs" in stream.extra:
+            return stream.extra["inputs"]
+        decoders = self._decoders(X, n_layers)
+        mean, scale = standardization(X) if decoders[0] == "identity" else (None, None)
+        if stream is not None:
+            stream.extra["inputs"] = decoders, mean, scale
+        return decoders, mean, scale
 
     def _seed_stream(self, stream):
         """A stream that goes on from the fitted layers (fresh optimizers)."""
-        stream.extra["decoders"] = list(self.decoders_)
+        stream.extra["inputs"] = list(self.decoders_), self.mean_, self.scale_
         for k, (W, b_hid, b_vis) in enumerate(
             zip(self.coefs_, self.intercepts_, self.decoder_intercepts_, strict=True)
         ):
@@ -231,9 +264,12 @@ class BaseSAE(BaseEstimator):
                 (params, self._optimizer(params, self._pretrain_learning_rate))
             )
 
-    def _pretrain_layer(self, k, inputs, sizes, decoder, batch_size, rng, streaming):
-        """Layer k trained on ``inputs`` for ``pretrain_iter`` epochs (with
-        ``streaming = (stream, k)``: the stream's layer k, for its epochs)."""
+    def _pretrain_layer(
+        self, k, inputs, sizes, decoder, batch_size, rng, streaming, prepare=None
+    ):
+        """Layer k trained on ``prepare(inputs)`` for ``pretrain_iter`` epochs
+        (with ``streaming = (stream, k)``: the stream's layer k, for its
+        epochs)."""
 
         def create():
             params = init_layer(
@@ -241,7 +277,9 @@ class BaseSAE(BaseEstimator):
                 sizes[k],
                 tied=self.tied_weights,
                 decoder=decoder,
-                visible_mean=column_means(inputs),
+                visible_mean=np.zeros(inputs.shape[1])
+                if prepare is not None  # standardized inputs
+                else column_means(inputs),
                 rng=rng,
                 dtype=inputs.dtype,
             )
@@ -252,7 +290,9 @@ class BaseSAE(BaseEstimator):
         )
 
         history = run_epochs(
-            self._layer_step(inputs, decoder, self._sparsity_target(sizes[k]), rng),
+            self._layer_step(
+                inputs, decoder, self._sparsity_target(sizes[k]), rng, prepare
+            ),
             params,
             optimizer,
             n_samples=inputs.shape[0],
@@ -264,12 +304,13 @@ class BaseSAE(BaseEstimator):
         )
         return params, history.loss
 
-    def _layer_step(self, inputs, decoder, sparsity_target, rng):
+    def _layer_step(self, inputs, decoder, sparsity_target, rng, prepare=None):
         """step(params, batch) -> (loss, grads) of one autoencoder layer on a
-        minibatch of ``inputs``, its input corrupted by masking noise."""
+        minibatch of ``prepare(inputs)``, its input corrupted by masking
+        noise."""
 
         def step(params, batch):
-            X_batch = to_dense(inputs[batch])
+            X_batch = gather_rows(inputs, batch, prepare)
             return layer_loss_and_gradient(
                 params,
                 X_batch,
@@ -298,6 +339,8 @@ class BaseSAE(BaseEstimator):
 
     def _top_codes(self, X):
         """Top-layer codes of X (deterministic encoder pass)."""
+        if self.mean_ is not None:
+            X = standardize(X, self.mean_, self.scale_)
         for W, b in zip(self.coefs_, self.intercepts_, strict=True):
             X = encode(X, W, b, self.activation)
         return X
@@ -310,4 +353,6 @@ class BaseSAE(BaseEstimator):
                 self.decoder_intercepts_[k],
                 self.decoders_[k],
             )
+        if self.mean_ is not None:
+            H = H * self.scale_ + self.mean_
         return H

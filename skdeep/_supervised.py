@@ -397,9 +397,9 @@ class FineTuningMixin:
             return rows, None
         if len(rows) < 2:
             raise ValueError(
-                f"early_stopping=True holds out validation_fraction of the "
-                f"labeled rows, which needs at least 2; got {len(rows)}. Pass "
-                "more labeled rows or set early_stopping=False."
+                "early_stopping=True holds out validation_fraction of the "
+                "labeled rows, which needs at least 2 labeled rows; got 1 sample. "
+                "Pass more labeled rows or set early_stopping=False."
             )
         n_held_out = int(np.ceil(self.validation_fraction * len(rows)))
         strata = self._stratify(T)

@@ -153,6 +153,25 @@ def value_range(X):
     return float(X.min()), float(X.max())
 
 
+def standardize(X, mean, scale):
+    """(X - mean) / scale as a new dense array; X itself unchanged."""
+    return (to_dense(X) - mean) / scale
+
+
+def standardization(X):
+    """Column means and standard deviations (constant columns get scale 1)."""
+    mean = column_means(X)
+    # squared deviations summed chunk by chunk: no temporary the size of X
+    sum_squares = np.zeros(X.shape[1])
+    for rows in gen_batches(X.shape[0], CHUNK_SIZE):
+        deviations = np.subtract(to_dense(X[rows]), mean)  # float64, as mean
+        sum_squares += np.einsum("ij,ij->j", deviations, deviations)
+    variance = sum_squares / X.shape[0]
+    scale = np.sqrt(variance)
+    scale[scale < 1e-12] = 1.0
+    return mean.astype(X.dtype), scale.astype(X.dtype)
+
+
 def apply_in_chunks(fn, X, n_outputs, dtype, rows=None):
     """``fn`` applied to row chunks of X (of ``X[rows]``, without copying
     them all), written into one preallocated array."""

@@ -21,7 +21,7 @@ from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 
 import skdeep
 
-N_CASES = 600
+N_CASES = 1000
 settings.register_profile(
     "ci",
     max_examples=N_CASES,
@@ -44,6 +44,7 @@ DTYPES = [np.float16, np.float32, np.float64, np.int8, np.int32, np.int64, bool]
 # what each case ended in, by kind of input: the counts the issue asks for
 OUTCOMES = Counter()
 MESSAGES = Counter()
+INPUTS = Counter()
 
 
 @st.composite
@@ -150,6 +151,7 @@ def test_estimators_fit_or_refuse_clearly(name, data):
     X_before = X.copy()
     y_before = None if y is None else y.copy()
     estimator = ESTIMATORS[name](**params)
+    INPUTS[f"{X.dtype.name} {how}"] += 1
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -181,6 +183,7 @@ def _report_outcomes():
             for (kind, outcome), n in sorted(OUTCOMES.items())
         ]
         print(f"\nfuzz outcomes ({sum(OUTCOMES.values())} cases):\n" + "\n".join(lines))
+        print("inputs: " + ", ".join(f"{k} {n}" for k, n in sorted(INPUTS.items())))
         if os.environ.get("FUZZ_MESSAGES"):
             for message, n in MESSAGES.most_common():
                 print(f"  {n:4d}  {message}")

@@ -26,7 +26,8 @@ ESTIMATORS = [getattr(skdeep, name) for name in sorted(FAST)]
 
 
 def make(cls, **params):
-    return cls(hidden_layer_sizes=(16,), random_state=0, **FAST[cls.__name__], **params)
+    params = {**FAST[cls.__name__], **params}
+    return cls(hidden_layer_sizes=(16,), random_state=0, **params)
 
 
 def data_for(cls):
@@ -232,3 +233,49 @@ def test_skops_refuses_a_file_with_a_foreign_type(tmp_path):
     assert "tests.test_trust.Foreign" in sio.get_untrusted_types(file=path)
     with pytest.raises(sio.exceptions.UntrustedTypesFoundException):
         sio.load(path, trusted=skdeep.trusted_types())
+
+
+# ---- numerical robustness -----------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1e6, 1e-6])
+def test_gaussian_visibles_at_any_scale(scale):
+    """Standardization inside: inputs of scale 1e6 or 1e-6 train without a
+    floating-point warning and give the features of the unscaled data."""
+    X, _ = load_diabetes(return_X_y=True)
+    reference = skdeep.DBNTransformer((8,), pretrain_iter=3, random_state=0).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        scaled = skdeep.DBNTransformer((8,), pretrain_iter=3, random_state=0)
+        codes = scaled.fit(X * scale).transform(X * scale)
+    np.testing.assert_allclose(codes, reference.transform(X), rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["DBNClassifier", "StackedAutoencoderRegressor"])
+def test_diverging_fine_tuning_is_caught(name):
+    cls = getattr(skdeep, name)
+    X, y = data_for(cls)
+    estimator = make(cls, learning_rate_init=1e8, max_iter=20, dropout=0.0)
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        estimator.fit(X, y)
+    out = outputs(estimator, X)
+    assert np.isfinite(out).all()
+    assert all(np.isfinite(loss) for loss in estimator.loss_curve_)
+
+
+@pytest.mark.parametrize("name", ["DBNClassifier", "StackedAutoencoderClassifier"])
+@pytest.mark.parametrize("multilabel", [False, True])
+def test_extreme_logits_give_finite_probabilities(name, multilabel):
+    X, y = data_for(skdeep.DBNClassifier)
+    if multilabel:
+        y = np.column_stack([y % 2, y > 4]).astype(int)
+    clf = make(getattr(skdeep, name)).fit(X, y)
+    clf.output_coef_ *= 1e30  # logits of +-1e30 and more
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        proba = clf.predict_proba(X)
+        log_proba = clf.predict_log_proba(X)
+    assert np.isfinite(proba).all() and proba.min() >= 0 and proba.max() <= 1
+    assert not np.isnan(log_proba).any()
+    if not multilabel:
+        np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-12)
