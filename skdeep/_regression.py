@@ -67,13 +67,17 @@ class RegressorHeadMixin(RegressorMixin):
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
     def partial_fit(self, X, y, sample_weight=None):
-        """One streaming pass over a chunk of rows.
+        """Train on one chunk of a stream, going on from the previous calls.
 
-        One epoch of layer-wise pretraining on every row of X (each layer
-        learns from the rows as the layers below represent them), then one
-        fine-tuning epoch on its labeled rows, both going on from the
-        previous calls (or from ``fit``). The target standardization, the
-        visible units and the decoder come from the first chunk.
+        The stream is trained as ``fit`` trains on all rows: the first
+        ``pretrain_iter`` calls pretrain the stack (one epoch per layer on
+        the chunk, each layer on the chunk as the layers below represent
+        it), and later calls fine-tune (one epoch on the chunk's labeled
+        rows, Adam's state kept). To stream ``fit``'s schedule over n
+        chunks, set ``pretrain_iter`` to n times the pretraining epochs.
+        After ``fit``, every call fine-tunes. The target scaling, the visible
+        units, the standardization and the decoder come from the first
+        chunk.
 
         Parameters
         ----------

@@ -1,0 +1,271 @@
+"""skdeep on a real dask cluster: a LocalCluster of two worker processes.
+
+Hyperparameter search through joblib's dask backend, out-of-core training
+with ``dask_ml.wrappers.Incremental``, models travelling to workers and back,
+a search that survives a killed worker, and BLAS threads per worker.
+Skipped when the ``distributed`` extra is not installed.
+"""
+
+import os
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, clone
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
+
+import skdeep
+
+dask = pytest.importorskip("dask")
+distributed = pytest.importorskip("distributed")
+da = pytest.importorskip("dask.array")
+dask_ml_wrappers = pytest.importorskip("dask_ml.wrappers")
+cloudpickle = pytest.importorskip("cloudpickle")
+joblib = pytest.importorskip("joblib")
+
+import tests.test_distributed as this_module  # noqa: E402
+
+# the helper estimators below travel to the workers by value
+cloudpickle.register_pickle_by_value(this_module)
+
+N_CHUNKS = 10
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=40,
+    )
+    with cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+@pytest.fixture(autouse=True)
+def _quiet_convergence():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+def digits(n=400):
+    X, y = load_digits(return_X_y=True)
+    return X[:n] / 16, y[:n]
+
+
+SEARCH = {
+    "hidden_layer_sizes": [(8,), (16,), (8, 4), (16, 8)],
+    "sparsity_target": [0.05, 0.2],
+}
+
+
+def search_scores(estimator, X, y=None, backend=None):
+    search = GridSearchCV(estimator, SEARCH, cv=2)
+    if backend is None:
+        search.fit(X, y)
+    else:
+        with joblib.parallel_backend(backend):
+            search.fit(X, y)
+    return search.cv_results_["mean_test_score"]
+
+
+@pytest.mark.parametrize(
+    "estimator, supervised",
+    [
+        (skdeep.StackedAutoencoderTransformer(pretrain_iter=2, max_iter=1), False),
+        (skdeep.DBNClassifier(pretrain_iter=2, max_iter=5), True),
+    ],
+    ids=["sae-transformer", "dbn-classifier"],
+)
+def test_grid_search_on_the_cluster_equals_the_serial_search(
+    client, estimator, supervised
+):
+    X, y = digits()
+    y = y if supervised else None
+    estimator = clone(estimator).set_params(random_state=0)
+    serial = search_scores(estimator, X, y)
+    on_cluster = search_scores(estimator, X, y, backend="dask")
+    assert len(serial) == 8
+    np.testing.assert_array_equal(on_cluster, serial)
+
+
+def chunked(X, y):
+    rows = -(-len(X) // N_CHUNKS)
+    return da.from_array(X, chunks=(rows, X.shape[1])), da.from_array(y, chunks=rows)
+
+
+def local_stream(estimator, X, y, n_chunks, **kwargs):
+    for rows in np.array_split(np.arange(len(X)), n_chunks):
+        if y is None:
+            estimator.partial_fit(X[rows])
+        else:
+            estimator.partial_fit(X[rows], y[rows], **kwargs)
+    return estimator
+
+
+@pytest.mark.parametrize(
+    "estimator, supervised",
+    [
+        (skdeep.DBNTransformer((16,), random_state=0), False),
+        (
+            skdeep.StackedAutoencoderClassifier((16,), pretrain_iter=4, random_state=0),
+            True,
+        ),
+    ],
+    ids=["dbn-transformer", "sae-classifier"],
+)
+def test_incremental_on_the_cluster_equals_local_partial_fit(
+    client, estimator, supervised
+):
+    X, y = digits(500)
+    X_dask, y_dask = chunked(X, y)
+    assert X_dask.numblocks[0] == N_CHUNKS
+    kwargs = {"classes": np.arange(10)} if supervised else {}
+    incremental = dask_ml_wrappers.Incremental(clone(estimator), shuffle_blocks=False)
+    incremental.fit(X_dask, y_dask if supervised else None, **kwargs)
+    local = local_stream(
+        clone(estimator), X, y if supervised else None, N_CHUNKS, **kwargs
+    )
+    # same seed, same chunks, same order: the same model, bit for bit
+    for W_cluster, W_local in zip(
+        incremental.estimator_.coefs_, local.coefs_, strict=True
+    ):
+        np.testing.assert_array_equal(W_cluster, W_local)
+    method = "predict_proba" if supervised else "transform"
+    blockwise = getattr(incremental, method)(X_dask)  # a dask array, block by block
+    assert isinstance(blockwise, da.Array)
+    # to rounding: a worker's BLAS runs one thread, this process's several,
+    # and the order of a product's sums follows the thread count
+    np.testing.assert_allclose(
+        blockwise.compute(), getattr(local, method)(X), rtol=1e-12, atol=1e-15
+    )
+
+
+def test_a_fitted_model_travels_to_a_worker_and_back(client):
+    X, y = digits()
+    model = skdeep.DBNClassifier((16,), pretrain_iter=2, max_iter=5, random_state=0)
+    model.fit(X, y)
+    remote = client.submit(lambda m, A: m.predict_proba(A), model, X).result()
+    np.testing.assert_array_equal(remote, model.predict_proba(X))
+    back = client.submit(lambda m: m, model).result()
+    np.testing.assert_array_equal(back.predict_proba(X), model.predict_proba(X))
+
+
+class DiesOnce(BaseEstimator):
+    """An estimator whose first fit anywhere kills its worker process."""
+
+    def __init__(self, estimator=None, flag=""):
+        self.estimator = estimator
+        self.flag = flag
+
+    def fit(self, X, y=None):
+        if not os.path.exists(self.flag):
+            open(self.flag, "w").close()
+            os._exit(1)  # the worker process dies in the middle of the search
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        return self
+
+    def score(self, X, y=None):
+        return self.estimator_.score(X, y)
+
+
+def test_a_search_survives_a_killed_worker(client, tmp_path):
+    # 200 rows: each fold's row indices stay under joblib's 1 kB threshold for
+    # scattering an argument to a single worker, where it would die with it
+    X, _ = digits(200)
+    sae = skdeep.StackedAutoencoderTransformer(
+        pretrain_iter=2, max_iter=1, random_state=0
+    )
+    flag = str(tmp_path / "killed")
+    grid = {
+        "estimator__hidden_layer_sizes": [(8,), (16,)],
+        "estimator__corruption": [0.0, 0.3],
+    }
+    search = GridSearchCV(DiesOnce(sae, flag), grid, cv=2)
+    # X scattered to every worker up front: a copy survives the dead one
+    with joblib.parallel_backend("dask", scatter=[X]):
+        search.fit(X)
+    assert os.path.exists(flag)  # a worker did die
+    serial = GridSearchCV(DiesOnce(sae, flag), grid, cv=2).fit(X)
+    np.testing.assert_array_equal(
+        search.cv_results_["mean_test_score"], serial.cv_results_["mean_test_score"]
+    )
+
+
+def blas_threads():
+    from threadpoolctl import threadpool_info
+
+    return [
+        info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"
+    ]
+
+
+def test_each_worker_fits_with_its_own_thread_only(client):
+    """No oversubscription: a worker of one thread runs BLAS on one thread,
+    also while it fits."""
+
+    def fit_and_count():
+        X, y = digits()
+        skdeep.DBNClassifier((16,), pretrain_iter=1, max_iter=2).fit(X, y)
+        return blas_threads()
+
+    for threads in client.run(blas_threads).values():
+        assert threads and set(threads) == {1}
+    assert set(client.submit(fit_and_count, pure=False).result()) == {1}
+
+
+class ChunkCounter(BaseEstimator):
+    """Wraps a transformer; at every partial_fit, records how many chunks of
+    the array being streamed its worker holds in memory."""
+
+    def __init__(self, estimator=None, name=""):
+        self.estimator = estimator
+        self.name = name
+
+    def fit(self, X, y=None):
+        return self.partial_fit(X, y)
+
+    def score(self, X, y=None):
+        return self.estimator_.score(X)
+
+    def partial_fit(self, X, y=None):
+        worker = distributed.get_worker()
+        held = sum(1 for key in worker.data if self.name in str(key))
+        self.held_ = max(getattr(self, "held_", 0), held)
+        if not hasattr(self, "estimator_"):
+            self.estimator_ = clone(self.estimator)
+        self.estimator_.partial_fit(X)
+        return self
+
+
+def test_out_of_core_pretraining_holds_at_most_two_chunks():
+    """20 chunks made on the worker only when the stream needs them (no
+    array holds them all anywhere). On a worker that runs one root task at a
+    time (``worker-saturation`` 1.0) the training worker never holds more
+    than two of them at a partial_fit; at dask's default of 1.1 it computes
+    chunks ahead of the sequential chain of fits (8 or 9 held here)."""
+    config = {"distributed.scheduler.worker-saturation": 1.0}
+    with (
+        dask.config.set(config),
+        distributed.LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        X_dask = da.random.RandomState(0).random_sample((1000, 64), chunks=(50, 64))
+        assert X_dask.numblocks[0] == 20
+        counter = ChunkCounter(
+            skdeep.DBNTransformer((16,), random_state=0), X_dask.name
+        )
+        incremental = dask_ml_wrappers.Incremental(counter, shuffle_blocks=False)
+        incremental.fit(X_dask)
+    assert 1 <= incremental.estimator_.held_ <= 2
