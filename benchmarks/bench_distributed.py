@@ -96,23 +96,8 @@ def timed_search(X, y, n_workers=None):
         return scores, time.perf_counter() - start
 
 
-def main():
-    warnings.filterwarnings("ignore", category=ConvergenceWarning)
-    X, y = load_digits(return_X_y=True)
-    X = X / 16
-    report = Report()
-    report.add(
-        "# Distributed search benchmark\n\n"
-        f"{platform.processor() or platform.machine()}, Python "
-        f"{platform.python_version()}; 32 candidates x 2 folds = 64 fits of "
-        "StackedAutoencoderClassifier((128,)) on digits.\n"
-    )
-    runs = {
-        "GridSearchCV, serial (one process, every BLAS thread)": timed_search(X, y),
-        "GridSearchCV, joblib dask backend, 2 workers": timed_search(X, y, 2),
-        "the same fits as cluster tasks, 1 worker": timed_map_search(X, y, 1),
-        "the same fits as cluster tasks, 2 workers": timed_map_search(X, y, 2),
-    }
+def report_runs(report, runs):
+    """The table of wall times and the two speed-ups."""
     reference = runs["GridSearchCV, serial (one process, every BLAS thread)"][0]
     rows = [
         [
@@ -137,6 +122,26 @@ def main():
         "(joblib runs a search on a one-thread cluster in the calling process, "
         "so its 1-worker case is measured with the same fits as cluster tasks.)\n"
     )
+
+
+def main():
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    report = Report()
+    report.add(
+        "# Distributed search benchmark\n\n"
+        f"{platform.processor() or platform.machine()}, Python "
+        f"{platform.python_version()}; 32 candidates x 2 folds = 64 fits of "
+        "StackedAutoencoderClassifier((128,)) on digits.\n"
+    )
+    runs = {
+        "GridSearchCV, serial (one process, every BLAS thread)": timed_search(X, y),
+        "GridSearchCV, joblib dask backend, 2 workers": timed_search(X, y, 2),
+        "the same fits as cluster tasks, 1 worker": timed_map_search(X, y, 1),
+        "the same fits as cluster tasks, 2 workers": timed_map_search(X, y, 2),
+    }
+    report_runs(report, runs)
     results = Path(__file__).parent / "results"
     results.mkdir(exist_ok=True)
     (results / "distributed.md").write_text("\n".join(report.lines))
