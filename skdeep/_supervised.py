@@ -89,7 +89,8 @@ FINE_TUNING_PARAMETERS_DOC = """\
         Hold out ``validation_fraction`` of the labeled rows (stratified for
         single-label classes), stop when their score (accuracy, or R^2 for
         regression) has not improved by ``tol`` for ``n_iter_no_change``
-        epochs, and restore the best weights.
+        epochs, and restore the best weights. ``partial_fit`` does no early
+        stopping, as in ``MLPClassifier``.
 
     validation_fraction : float, default=0.1
         Fraction of labeled rows held out for early stopping.
@@ -313,7 +314,10 @@ class FineTuningMixin:
             )
             rows, unlabeled = np.arange(len(rows)), np.arange(len(rows), len(used))
             prepare = None
-        train, held_out = self._early_stopping_split(T, rng)
+        # as in MLPClassifier, partial_fit does no early stopping: a chunk is
+        # one epoch's worth of updates, not a run to stop
+        stopping = self.early_stopping and stream is None
+        train, held_out = self._early_stopping_split(T, rng, stopping)
         tuning = Tuning(X, prepare, layers, params, rng)
         if held_out is not None:
             A = gather_rows(X, rows[held_out], prepare)
@@ -331,7 +335,7 @@ class FineTuningMixin:
                 tuning, rows[train], T[train], w, unlabeled, weights_u
             )
             result = _merge_results(result, extra)
-        self._set_fine_tuned(result, continuing)
+        self._set_fine_tuned(result, continuing, stopping)
 
     def _run_fine_tuning(
         self,
@@ -390,10 +394,10 @@ class FineTuningMixin:
 
         return step
 
-    def _early_stopping_split(self, T, rng):
+    def _early_stopping_split(self, T, rng, stopping):
         """Training rows and held-out rows (None without early stopping)."""
         rows = np.arange(len(T))
-        if not self.early_stopping:
+        if not stopping:
             return rows, None
         if len(rows) < 2:
             raise ValueError(
@@ -415,11 +419,10 @@ class FineTuningMixin:
             random_state=int(rng.integers(np.iinfo(np.int32).max)),
         )
 
-    def _set_fine_tuned(self, result, continuing):
+    def _set_fine_tuned(self, result, continuing, stopping):
         previous = self.loss_curve_ if continuing else []
         self.loss_curve_ = previous + result.loss_curve
         self.n_iter_ = len(self.loss_curve_)
-        stopping = self.early_stopping
         self.best_loss_ = None if stopping else min(self.loss_curve_, default=None)
         self.validation_scores_ = result.validation_scores if stopping else None
         self.best_validation_score_ = result.best_validation_score if stopping else None

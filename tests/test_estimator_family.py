@@ -249,6 +249,17 @@ def test_partial_fit_after_fit_goes_on_fine_tuning(cls):
     assert not np.array_equal(est.output_coef_, before)
 
 
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_partial_fit_does_no_early_stopping(cls):
+    """As in MLPClassifier: each call is one epoch on its chunk, every row
+    of it trained on, nothing held out."""
+    X, y = data_for(cls)
+    est = cls(**dict(FAST, pretrain_iter=0), early_stopping=True)
+    kwargs = {"classes": np.unique(y)} if cls in CLASSIFIERS else {}
+    est.partial_fit(X[:1], y[:1], **kwargs)  # one row: nothing to hold out
+    assert est.validation_scores_ is None and est.n_iter_ == 1
+
+
 @pytest.mark.parametrize("cls", CLASSIFIERS)
 def test_partial_fit_needs_classes_first_and_keeps_them(cls):
     X, y = digits()
