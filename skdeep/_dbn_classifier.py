@@ -163,6 +163,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         learning_rate_init="auto",
         max_iter=200,
         dropout=0.5,
+        input_dropout=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -190,6 +191,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
         self.dropout = dropout
+        self.input_dropout = input_dropout
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change

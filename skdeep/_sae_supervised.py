@@ -142,6 +142,7 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, _SupervisedSAE):
         learning_rate_init="auto",
         max_iter=200,
         dropout=0.5,
+        input_dropout=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -171,6 +172,7 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, _SupervisedSAE):
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
         self.dropout = dropout
+        self.input_dropout = input_dropout
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -267,6 +269,7 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, _SupervisedSAE):
         learning_rate_init="auto",
         max_iter=200,
         dropout=0.5,
+        input_dropout=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -293,6 +296,7 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, _SupervisedSAE):
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
         self.dropout = dropout
+        self.input_dropout = input_dropout
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change

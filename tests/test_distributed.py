@@ -6,6 +6,7 @@ a search that survives a killed worker, and BLAS threads per worker.
 Skipped when the ``distributed`` extra is not installed.
 """
 
+import contextlib
 import os
 import warnings
 
@@ -33,8 +34,9 @@ cloudpickle.register_pickle_by_value(this_module)
 N_CHUNKS = 10
 
 
-@pytest.fixture(scope="module")
-def client():
+@contextlib.contextmanager
+def two_workers():
+    """A client of a LocalCluster of two one-thread worker processes."""
     cluster = distributed.LocalCluster(
         n_workers=2,
         threads_per_worker=1,
@@ -43,6 +45,12 @@ def client():
         silence_logs=40,
     )
     with cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def client():
+    with two_workers() as client:
         yield client
 
 
@@ -174,7 +182,7 @@ class DiesOnce(BaseEstimator):
         return self.estimator_.score(X, y)
 
 
-def test_a_search_survives_a_killed_worker(client, tmp_path):
+def test_a_search_survives_a_killed_worker(tmp_path):
     # 200 rows: each fold's row indices stay under joblib's 1 kB threshold for
     # scattering an argument to a single worker, where it would die with it
     X, _ = digits(200)
@@ -187,8 +195,9 @@ def test_a_search_survives_a_killed_worker(client, tmp_path):
         "estimator__corruption": [0.0, 0.3],
     }
     search = GridSearchCV(DiesOnce(sae, flag), grid, cv=2)
-    # X scattered to every worker up front: a copy survives the dead one
-    with joblib.parallel_backend("dask", scatter=[X]):
+    # a cluster of its own, so that nothing of the other tests is lost with
+    # the worker; X scattered to every worker up front: a copy survives
+    with two_workers(), joblib.parallel_backend("dask", scatter=[X]):
         search.fit(X)
     assert os.path.exists(flag)  # a worker did die
     serial = GridSearchCV(DiesOnce(sae, flag), grid, cv=2).fit(X)

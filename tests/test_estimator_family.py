@@ -199,6 +199,15 @@ def test_up_down_refuses_sample_weight_and_multilabel_and_has_no_partial_fit():
     assert not hasattr(clf, "partial_fit")
 
 
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_input_dropout_changes_training_not_inference(cls):
+    X, y = data_for(cls)
+    plain = cls(**FAST).fit(X, y)
+    dropped = cls(**FAST, input_dropout=0.2).fit(X, y)
+    assert not np.array_equal(plain.coefs_[0], dropped.coefs_[0])
+    np.testing.assert_array_equal(dropped.predict(X), dropped.predict(X))
+
+
 # ---- warm_start and partial_fit -------------------------------------------
 
 

@@ -81,6 +81,7 @@ def hyperparameters(draw, name):
         params["max_iter"] = draw(st.integers(0, 5))
     if not name.endswith("Transformer"):
         params["dropout"] = draw(st.sampled_from([0.0, 0.5, 0.9]))
+        params["input_dropout"] = draw(st.sampled_from([0.0, 0.2]))
         params["early_stopping"] = draw(st.booleans())
         params["fine_tuning"] = draw(st.sampled_from(["backprop", "none"]))
         params["learning_rate_init"] = draw(st.sampled_from(["auto", 1e-4, 100.0]))

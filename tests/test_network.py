@@ -72,7 +72,8 @@ def test_gradient_with_dropout_masks_matches_finite_differences():
     params, layers = _shared_weight_net("softmax", rng)
     X = rng.uniform(size=(6, 5))
     Y = np.eye(5)[rng.integers(0, 5, 6)]
-    masks = dropout_masks({1: (6, 4), 2: (6, 4)}, 0.5, rng, np.float64)
+    # 0: the input (input dropout), 1 and 2: hidden activations
+    masks = dropout_masks({0: (6, 5), 1: (6, 4), 2: (6, 4)}, 0.5, rng, np.float64)
     assert set(np.unique(masks[1])) <= {0.0, 2.0}
 
     def loss():
