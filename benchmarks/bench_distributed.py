@@ -12,6 +12,7 @@ Run: ``python benchmarks/bench_distributed.py`` (needs the ``distributed``
 extra: ``pip install ".[distributed]"``).
 """
 
+import contextlib
 import platform
 import sys
 import time
@@ -44,6 +45,20 @@ def search(X, y):
     return GridSearchCV(model, GRID, cv=2)
 
 
+@contextlib.contextmanager
+def local_cluster(n_workers):
+    """A client of a LocalCluster of ``n_workers`` one-thread processes."""
+    cluster = LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=40,
+    )
+    with cluster, Client(cluster) as client:
+        yield client
+
+
 def fit_and_score(params, train, test, X, y):
     """One fit of the search, on a worker: the test score of one fold."""
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
@@ -57,14 +72,7 @@ def timed_map_search(X, y, n_workers):
     process instead."""
     folds = list(StratifiedKFold(2).split(X, y))  # GridSearchCV's cv=2
     candidates = list(ParameterGrid(GRID))
-    cluster = LocalCluster(
-        n_workers=n_workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=40,
-    )
-    with cluster, Client(cluster) as client:
+    with local_cluster(n_workers) as client:
         X_f, y_f = client.scatter([X, y], broadcast=True)
         start = time.perf_counter()
         futures = [
@@ -82,14 +90,7 @@ def timed_search(X, y, n_workers=None):
     if n_workers is None:
         scores = search(X, y).fit(X, y).cv_results_["mean_test_score"]
         return scores, time.perf_counter() - start
-    cluster = LocalCluster(
-        n_workers=n_workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=40,
-    )
-    with cluster, Client(cluster):
+    with local_cluster(n_workers):
         start = time.perf_counter()  # cluster start-up not counted
         with joblib.parallel_backend("dask"):
             scores = search(X, y).fit(X, y).cv_results_["mean_test_score"]

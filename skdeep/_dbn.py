@@ -10,13 +10,13 @@ from sklearn.utils.validation import check_is_fitted
 from skdeep._dbn_base import DBN_ATTRIBUTES_DOC, DBN_PARAMETERS_DOC, BaseDBN
 from skdeep._rbm import free_energy, gibbs_chain, mean_hiddens, sample_visibles
 from skdeep._utils import (
+    StreamedPretrainingMixin,
     apply_in_chunks,
     check_positive_int,
     decode_codes,
     fill_doc,
     make_rng,
     map_rows,
-    partial_pretrain,
     restore_on_error,
     validate_data,
     validate_fitted_input,
@@ -24,7 +24,9 @@ from skdeep._utils import (
 
 
 @fill_doc(dbn_parameters=DBN_PARAMETERS_DOC, dbn_attributes=DBN_ATTRIBUTES_DOC)
-class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN):
+class DBNTransformer(
+    ClassNamePrefixFeaturesOutMixin, StreamedPretrainingMixin, TransformerMixin, BaseDBN
+):
     """Deep belief network: RBMs stacked greedily, trained by CD-k or PCD.
 
     Each restricted Boltzmann machine learns, without labels, a model of the
@@ -83,6 +85,8 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
     >>> dbn.sample(3, random_state=0).shape
     (3, 64)
     """
+
+    _fine_tuning_curve = "wake_sleep_curve_"
 
     _parameter_constraints: dict = {
         **BaseDBN._parameter_constraints,
@@ -158,42 +162,7 @@ class DBNTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseDBN)
                 self.wake_sleep_learning_rate,
             )
             self._set_untied(params)
-        self.n_iter_ = sum(len(c) for c in self.pretrain_loss_curves_) + len(
-            self.wake_sleep_curve_
-        )
-        self._n_features_out = self.coefs_[-1].shape[1]
-        return self
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    @restore_on_error
-    def partial_fit(self, X, y=None):
-        """One epoch of layer-wise pretraining on a chunk of rows.
-
-        Each layer trains one epoch on the rows as the layers below
-        represent them (after their own epoch on this chunk), going on from
-        the previous calls, or from ``fit``: the stream's weights,
-        optimizer state and random generator. The visible units and the
-        standardization of Gaussian visibles come from the first chunk;
-        wake-sleep fine-tuning is left to ``fit``. Persistent chains
-        restart with each chunk.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            A chunk of training rows.
-
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The transformer.
-        """
-        partial_pretrain(self, X)
-        self.wake_sleep_curve_ = getattr(self, "wake_sleep_curve_", [])
-        curves = self.pretrain_loss_curves_
-        self.n_iter_ = sum(len(c) for c in curves) + len(self.wake_sleep_curve_)
+        self._count_epochs()
         return self
 
     def transform(self, X):

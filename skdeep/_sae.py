@@ -16,13 +16,13 @@ from skdeep._sae_base import (
     BaseSAE,
 )
 from skdeep._utils import (
+    StreamedPretrainingMixin,
     apply_in_chunks,
     decode_codes,
     fill_doc,
     gather_rows,
     make_rng,
     map_rows,
-    partial_pretrain,
     restore_on_error,
     to_dense,
     validate_data,
@@ -36,7 +36,7 @@ from skdeep._utils import (
     sae_attributes=SAE_ATTRIBUTES_DOC,
 )
 class StackedAutoencoderTransformer(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseSAE
+    ClassNamePrefixFeaturesOutMixin, StreamedPretrainingMixin, TransformerMixin, BaseSAE
 ):
     """Stacked sparse (denoising) autoencoders, pretrained greedily layer by layer.
 
@@ -98,6 +98,8 @@ class StackedAutoencoderTransformer(
     >>> sae.inverse_transform(sae.transform(X[:3])).shape
     (3, 64)
     """
+
+    _fine_tuning_curve = "loss_curve_"
 
     _parameter_constraints: dict = {
         **BaseSAE._parameter_constraints,
@@ -169,40 +171,7 @@ class StackedAutoencoderTransformer(
         self._stream = None
         stack = self._pretrain_stack(X, rng)
         self.loss_curve_ = self._fine_tune(X, stack, rng)
-        curves = self.pretrain_loss_curves_
-        self.n_iter_ = sum(len(c) for c in curves) + len(self.loss_curve_)
-        self._n_features_out = self.coefs_[-1].shape[1]
-        return self
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    @restore_on_error
-    def partial_fit(self, X, y=None):
-        """One epoch of layer-wise pretraining on a chunk of rows.
-
-        Each layer trains one epoch on the rows as the layers below
-        represent them (after their own epoch on this chunk), going on from
-        the previous calls, or from ``fit``: the stream's weights,
-        optimizer state and random generator. The decoders come from the
-        first chunk; the end-to-end fine-tuning of ``max_iter`` is left to
-        ``fit``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            A chunk of training rows.
-
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The transformer.
-        """
-        partial_pretrain(self, X)
-        self.loss_curve_ = getattr(self, "loss_curve_", [])
-        curves = self.pretrain_loss_curves_
-        self.n_iter_ = sum(len(c) for c in curves) + len(self.loss_curve_)
+        self._count_epochs()
         return self
 
     def _fine_tune(self, X, stack, rng):

@@ -6,6 +6,7 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import _fit_context
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.validation import check_array, check_is_fitted
 from sklearn.utils.validation import validate_data as sklearn_validate_data
@@ -248,23 +249,6 @@ def streaming_state(estimator, going_on):
     return stream
 
 
-def partial_pretrain(estimator, X):
-    """A transformer's ``partial_fit``: one epoch of layer-wise pretraining
-    on the rows X, going on from the previous calls (or from ``fit``)."""
-    fitted = hasattr(estimator, "coefs_")
-    X = validate_data(
-        estimator,
-        X,
-        accept_sparse="csr",
-        dtype=[np.float64, np.float32],
-        reset=not fitted,
-    )
-    stream = streaming_state(estimator, fitted)
-    estimator._pretrain_stack(X, stream.rng, stream)
-    estimator._n_features_out = estimator.coefs_[-1].shape[1]
-    return X
-
-
 def restore_on_error(method):
     """Decorator of ``fit`` and ``partial_fit``: when the call raises anything
     (a ``KeyboardInterrupt`` in the middle of training included), the
@@ -284,3 +268,61 @@ def restore_on_error(method):
             raise
 
     return guarded
+
+
+class StreamedPretrainingMixin:
+    """``partial_fit`` of the transformers and their epoch count.
+
+    Subclasses name, in ``_fine_tuning_curve``, the attribute holding the
+    curve of ``fit``'s own fine-tuning (end-to-end or wake-sleep), which
+    ``partial_fit`` leaves to ``fit``.
+    """
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @restore_on_error
+    def partial_fit(self, X, y=None):
+        """One epoch of layer-wise pretraining on a chunk of rows.
+
+        Each layer trains one epoch on the rows as the layers below
+        represent them (after their own epoch on this chunk), going on from
+        the previous calls, or from ``fit``: the stream's weights,
+        optimizer state and random generator. How the input is seen (the
+        visible units or decoder, and the standardization of real values)
+        comes from the first chunk; ``fit``'s own fine-tuning (end-to-end or
+        wake-sleep) is left to ``fit``, and persistent chains restart with
+        each chunk.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A chunk of training rows.
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The transformer.
+        """
+        fitted = hasattr(self, "coefs_")
+        X = validate_data(
+            self,
+            X,
+            accept_sparse="csr",
+            dtype=[np.float64, np.float32],
+            reset=not fitted,
+        )
+        stream = streaming_state(self, fitted)
+        self._pretrain_stack(X, stream.rng, stream)
+        name = self._fine_tuning_curve
+        setattr(self, name, getattr(self, name, []))
+        self._count_epochs()
+        return self
+
+    def _count_epochs(self):
+        """``n_iter_``: the pretraining epochs of every layer plus ``fit``'s
+        fine-tuning epochs; and the width of the codes."""
+        pretraining = sum(len(curve) for curve in self.pretrain_loss_curves_)
+        self.n_iter_ = pretraining + len(getattr(self, self._fine_tuning_curve))
+        self._n_features_out = self.coefs_[-1].shape[1]

@@ -8,13 +8,11 @@ Skipped when the ``distributed`` extra is not installed.
 
 import contextlib
 import os
-import warnings
 
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_digits
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
 import skdeep
@@ -31,14 +29,16 @@ import tests.test_distributed as this_module  # noqa: E402
 # the helper estimators below travel to the workers by value
 cloudpickle.register_pickle_by_value(this_module)
 
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
+
 N_CHUNKS = 10
 
 
 @contextlib.contextmanager
-def two_workers():
-    """A client of a LocalCluster of two one-thread worker processes."""
+def local_cluster(n_workers=2):
+    """A client of a LocalCluster of one-thread worker processes."""
     cluster = distributed.LocalCluster(
-        n_workers=2,
+        n_workers=n_workers,
         threads_per_worker=1,
         processes=True,
         dashboard_address=None,
@@ -50,15 +50,8 @@ def two_workers():
 
 @pytest.fixture(scope="module")
 def client():
-    with two_workers() as client:
+    with local_cluster() as client:
         yield client
-
-
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
 
 
 def digits(n=400):
@@ -197,7 +190,7 @@ def test_a_search_survives_a_killed_worker(tmp_path):
     search = GridSearchCV(DiesOnce(sae, flag), grid, cv=2)
     # a cluster of its own, so that nothing of the other tests is lost with
     # the worker; X scattered to every worker up front: a copy survives
-    with two_workers(), joblib.parallel_backend("dask", scatter=[X]):
+    with local_cluster(), joblib.parallel_backend("dask", scatter=[X]):
         search.fit(X)
     assert os.path.exists(flag)  # a worker did die
     serial = GridSearchCV(DiesOnce(sae, flag), grid, cv=2).fit(X)
@@ -259,17 +252,7 @@ def test_out_of_core_pretraining_holds_at_most_two_chunks():
     than two of them at a partial_fit; at dask's default of 1.1 it computes
     chunks ahead of the sequential chain of fits (8 or 9 held here)."""
     config = {"distributed.scheduler.worker-saturation": 1.0}
-    with (
-        dask.config.set(config),
-        distributed.LocalCluster(
-            n_workers=1,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=40,
-        ) as cluster,
-        distributed.Client(cluster),
-    ):
+    with dask.config.set(config), local_cluster(n_workers=1):
         X_dask = da.random.RandomState(0).random_sample((1000, 64), chunks=(50, 64))
         assert X_dask.numblocks[0] == 20
         counter = ChunkCounter(

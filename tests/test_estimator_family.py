@@ -2,15 +2,13 @@
 of the pretrained classifiers and regressors, and the transformers' streaming
 and label-free scores."""
 
-import warnings
-
 import joblib
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.datasets import load_diabetes, load_digits
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.preprocessing import StandardScaler
 
@@ -23,18 +21,13 @@ from skdeep import (
     StackedAutoencoderTransformer,
 )
 
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
+
 FAST = dict(hidden_layer_sizes=(16,), pretrain_iter=3, max_iter=30, random_state=0)
 CLASSIFIERS = [DBNClassifier, StackedAutoencoderClassifier]
 REGRESSORS = [DBNRegressor, StackedAutoencoderRegressor]
 SUPERVISED = CLASSIFIERS + REGRESSORS
 TRANSFORMERS = [DBNTransformer, StackedAutoencoderTransformer]
-
-
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
 
 
 def digits(n=600):

@@ -14,6 +14,8 @@ from sklearn.utils.validation import check_is_fitted
 import skdeep
 from skdeep import _optim
 
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
+
 FAST = {
     "DBNClassifier": dict(pretrain_iter=2, max_iter=5),
     "DBNRegressor": dict(pretrain_iter=2, max_iter=5),
@@ -44,13 +46,6 @@ def outputs(estimator, X):
     if hasattr(estimator, "predict_proba"):
         return estimator.predict_proba(X)
     return estimator.predict(X)
-
-
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
 
 
 class Interrupt:
