@@ -102,7 +102,8 @@ class DBNTransformer(
         n_gibbs_steps=1,
         persistent=False,
         pretrain_learning_rate="auto",
-        pretrain_iter=50,
+        pretrain_iter=20,
+        pretrain_tol=0.05,
         momentum=0.9,
         alpha=1e-5,
         sparsity_target=0.1,
@@ -119,6 +120,7 @@ class DBNTransformer(
         self.persistent = persistent
         self.pretrain_learning_rate = pretrain_learning_rate
         self.pretrain_iter = pretrain_iter
+        self.pretrain_tol = pretrain_tol
         self.momentum = momentum
         self.alpha = alpha
         self.sparsity_target = sparsity_target

@@ -151,7 +151,8 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         n_gibbs_steps=1,
         persistent=False,
         pretrain_learning_rate="auto",
-        pretrain_iter=50,
+        pretrain_iter=20,
+        pretrain_tol=0.05,
         momentum=0.9,
         alpha=1e-5,
         sparsity_target=0.1,
@@ -163,7 +164,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         learning_rate_init="auto",
         max_iter=200,
         dropout=0.5,
-        input_dropout=0.0,
+        input_dropout="auto",
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -180,6 +181,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         self.persistent = persistent
         self.pretrain_learning_rate = pretrain_learning_rate
         self.pretrain_iter = pretrain_iter
+        self.pretrain_tol = pretrain_tol
         self.momentum = momentum
         self.alpha = alpha
         self.sparsity_target = sparsity_target

@@ -94,7 +94,8 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         n_gibbs_steps=1,
         persistent=False,
         pretrain_learning_rate="auto",
-        pretrain_iter=50,
+        pretrain_iter=20,
+        pretrain_tol=0.05,
         momentum=0.9,
         alpha=1e-5,
         sparsity_target=0.1,
@@ -106,7 +107,7 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         learning_rate_init="auto",
         max_iter=200,
         dropout=0.0,
-        input_dropout=0.0,
+        input_dropout="auto",
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -120,6 +121,7 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         self.persistent = persistent
         self.pretrain_learning_rate = pretrain_learning_rate
         self.pretrain_iter = pretrain_iter
+        self.pretrain_tol = pretrain_tol
         self.momentum = momentum
         self.alpha = alpha
         self.sparsity_target = sparsity_target

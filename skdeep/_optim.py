@@ -40,6 +40,11 @@ class Adam:
 
     m <- b1 m + (1-b1) g;  s <- b2 s + (1-b2) g^2;
     p <- p - lr sqrt(1-b2^t) / (1-b1^t) * m / (sqrt(s) + eps)
+
+    The moments are stored without their (1-b1) and (1-b2) factors
+    (``first`` is m / (1-b1), ``second`` is s / (1-b2)), which are folded
+    into the step size and epsilon instead: a step then makes 10 passes over
+    each parameter's memory, not 12.
     """
 
     def __init__(self, params, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
@@ -56,20 +61,26 @@ class Adam:
         """Take one step against ``grads``, in place on ``params``."""
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
-        step = float(self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t))
+        root = np.sqrt(1 - b2)
+        step = float(
+            self.learning_rate
+            * np.sqrt(1 - b2**self.t)
+            / (1 - b1**self.t)
+            * (1 - b1)
+            / root
+        )
+        epsilon = self.epsilon / root
         moments = zip(self.first, self.second, self.scratch, strict=True)
         for p, g, (m, s, buf) in zip(params, grads, moments, strict=True):
-            # every operation in place: Adam touches each parameter ~10 times
-            # per step, comparable to the minibatch products themselves
-            np.multiply(g, 1 - b1, out=buf)
+            # every operation in place: each pass over the weights costs
+            # about as much as a small minibatch product
             m *= b1
-            m += buf
-            np.multiply(g, g, out=buf)
-            buf *= 1 - b2
+            m += g
+            np.multiply(g, g, out=g)  # the gradient is ours to overwrite
             s *= b2
-            s += buf
+            s += g
             np.sqrt(s, out=buf)
-            buf += self.epsilon
+            buf += epsilon
             np.divide(m, buf, out=buf)
             buf *= step
             p -= buf

@@ -84,6 +84,7 @@ def run_epochs(
     monitor=None,
     first_epoch=0,
     names=("loss", "monitor"),
+    tol=0.0,
 ):
     """Train ``params`` in place for ``n_epochs``; return a :class:`History`.
 
@@ -99,6 +100,8 @@ def run_epochs(
     a ``ConvergenceWarning`` is raised and training stops: the caller never
     gets NaN weights. Overflow on the way there is expected, so numpy's
     floating-point warnings are silenced in favour of that one warning.
+    ``tol > 0`` stops training early once the loss has plateaued (see
+    :func:`plateaued`).
     """
     history = History([], [])
     limit = None
@@ -133,7 +136,34 @@ def run_epochs(
                 f"{names[0]} {epoch_loss:.6f}"
                 f"{extra}, {elapsed:.3f} s"
             )
+        if tol > 0 and plateaued(history.loss, tol):
+            break
     return history
+
+
+# Epochs in a row that must each gain less than tol before a layer stops.
+PLATEAU_EPOCHS = 2
+
+
+def plateaued(losses, tol):
+    """Whether the last ``PLATEAU_EPOCHS`` epochs each lowered the best loss
+    before them by less than ``tol`` times the first epoch's gain (the drop
+    from epoch 1 to epoch 2).
+
+    Measuring gains against the first one makes the rule free of the loss's
+    scale and of its floor (a cross-entropy never reaches 0), so one ``tol``
+    serves RBMs and autoencoders, pixels and standardized tables. A first
+    gain that is not positive leaves nothing to compare with: never plateaued.
+    """
+    if len(losses) < 2 + PLATEAU_EPOCHS:
+        return False
+    first_gain = losses[0] - losses[1]
+    if not first_gain > 0:
+        return False
+    for j in range(len(losses) - PLATEAU_EPOCHS, len(losses)):
+        if min(losses[:j]) - losses[j] >= tol * first_gain:
+            return False
+    return True
 
 
 def _warn_diverged(label, epoch):

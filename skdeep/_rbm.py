@@ -25,7 +25,7 @@ from collections import namedtuple
 import numpy as np
 
 from skdeep._activations import HEADS, kl_sparsity, softplus
-from skdeep._network import affine
+from skdeep._network import affine, uniform_bits
 from skdeep._utils import Workspace
 
 # The output function of p(v | h) for each visible type.
@@ -97,10 +97,8 @@ def sample_bernoulli(P, rng, out=None):
     does), at 60% of the cost of ``rng.random``, which matters because
     sampling is a tenth of an RBM minibatch's time.
     """
-    if isinstance(rng.bit_generator, np.random.PCG64):
-        size = P.size
-        words = rng.bit_generator.random_raw(-(-size // 4))
-        bits = words.view(np.uint16)[:size].reshape(P.shape)
+    bits = uniform_bits(rng, P.shape)
+    if bits is not None:
         U = np.multiply(bits, P.dtype.type(1 / 65536), out=out, dtype=P.dtype)
     else:
         U = rng.random(P.shape, dtype=P.dtype, out=out)

@@ -120,6 +120,7 @@ class StackedAutoencoderTransformer(
         tied_weights=True,
         solver="adam",
         pretrain_iter=20,
+        pretrain_tol=0.05,
         max_iter=10,
         learning_rate_init=0.01,
         momentum=0.9,
@@ -137,6 +138,7 @@ class StackedAutoencoderTransformer(
         self.tied_weights = tied_weights
         self.solver = solver
         self.pretrain_iter = pretrain_iter
+        self.pretrain_tol = pretrain_tol
         self.max_iter = max_iter
         self.learning_rate_init = learning_rate_init
         self.momentum = momentum

@@ -49,6 +49,7 @@ SAE_PARAMETER_CONSTRAINTS = {
     "tied_weights": ["boolean"],
     "solver": [StrOptions({"adam", "sgd"})],
     "pretrain_iter": [Interval(Integral, 0, None, closed="left")],
+    "pretrain_tol": [Interval(Real, 0, None, closed="left")],
     "momentum": [Interval(Real, 0, 1, closed="both")],
     "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "random_state": ["random_state"],
@@ -107,8 +108,16 @@ SAE_PARAMETERS_DOC = """\
         Minibatch optimizer of pretraining: Adam, or SGD with ``momentum``.
 
     pretrain_iter : int, default=20
-        Epochs of greedy pretraining per layer; 0 skips pretraining (the
-        layers keep their random initial weights).
+        Most epochs of greedy pretraining per layer; 0 skips pretraining
+        (the layers keep their random initial weights).
+
+    pretrain_tol : float, default=0.05
+        A layer's pretraining stops early once two epochs in a row each
+        lower its loss (reconstruction loss plus penalties) by less than
+        ``pretrain_tol`` times its first epoch's gain (the drop from epoch
+        1 to epoch 2), which makes the rule free of the loss's scale and
+        floor; ``pretrain_iter`` caps the epochs. 0 runs every layer for
+        ``pretrain_iter`` epochs. ``pretrain_n_iter_`` tells how many ran.
 """
 
 SAE_COMMON_PARAMETERS_DOC = """\
@@ -155,6 +164,10 @@ SAE_ATTRIBUTES_DOC = """\
     pretrain_loss_curves_ : list of list of float
         Mean pretraining loss per sample of each layer, one value per epoch.
 
+    pretrain_n_iter_ : list of int
+        Epochs each layer's pretraining ran (fewer than ``pretrain_iter``
+        when ``pretrain_tol`` stopped it).
+
     n_features_in_ : int
         Number of features seen during fit.
 
@@ -181,6 +194,11 @@ class BaseSAE(BaseEstimator):
         if self.mean_ is None:
             return None
         return lambda A: standardize(A, self.mean_, self.scale_)
+
+    @property
+    def pretrain_n_iter_(self):
+        """Epochs each layer's pretraining ran."""
+        return [len(curve) for curve in self.pretrain_loss_curves_]
 
     def _batch_size(self, n_samples):
         """batch_size, "auto" resolved as n_samples // 50 within [128, 256]."""
@@ -301,6 +319,7 @@ class BaseSAE(BaseEstimator):
             rng=rng,
             label=f"layer {k + 1}/{len(sizes)} ",
             verbose=self.verbose,
+            tol=self.pretrain_tol,
         )
         return params, history.loss
 

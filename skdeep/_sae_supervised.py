@@ -133,6 +133,7 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, _SupervisedSAE):
         tied_weights=True,
         solver="adam",
         pretrain_iter=20,
+        pretrain_tol=0.05,
         pretrain_learning_rate=0.01,
         momentum=0.9,
         batch_size="auto",
@@ -142,7 +143,7 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, _SupervisedSAE):
         learning_rate_init="auto",
         max_iter=200,
         dropout=0.5,
-        input_dropout=0.0,
+        input_dropout="auto",
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -163,6 +164,7 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, _SupervisedSAE):
         self.tied_weights = tied_weights
         self.solver = solver
         self.pretrain_iter = pretrain_iter
+        self.pretrain_tol = pretrain_tol
         self.pretrain_learning_rate = pretrain_learning_rate
         self.momentum = momentum
         self.batch_size = batch_size
@@ -260,6 +262,7 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, _SupervisedSAE):
         tied_weights=True,
         solver="adam",
         pretrain_iter=20,
+        pretrain_tol=0.05,
         pretrain_learning_rate=0.01,
         momentum=0.9,
         batch_size="auto",
@@ -269,7 +272,7 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, _SupervisedSAE):
         learning_rate_init="auto",
         max_iter=200,
         dropout=0.5,
-        input_dropout=0.0,
+        input_dropout="auto",
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -287,6 +290,7 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, _SupervisedSAE):
         self.tied_weights = tied_weights
         self.solver = solver
         self.pretrain_iter = pretrain_iter
+        self.pretrain_tol = pretrain_tol
         self.pretrain_learning_rate = pretrain_learning_rate
         self.momentum = momentum
         self.batch_size = batch_size

@@ -78,15 +78,21 @@ def make_rng(random_state):
 AUTO_BATCHES_PER_EPOCH = 50
 
 
-def resolve_batch_size(batch_size, n_samples, smallest=128, largest=256):
+def resolve_batch_size(
+    batch_size,
+    n_samples,
+    smallest=128,
+    largest=256,
+    batches_per_epoch=AUTO_BATCHES_PER_EPOCH,
+):
     """The minibatch size, never more than n_samples.
 
-    "auto" is n_samples // 50 clipped to [smallest, largest]: small data
+    "auto" is n_samples // batches_per_epoch clipped to [smallest, largest]: small data
     keep ``smallest`` (many updates per epoch), large data get minibatches
     whose products run near the machine's matrix-multiply peak.
     """
     if batch_size == "auto":
-        per_epoch = n_samples // AUTO_BATCHES_PER_EPOCH
+        per_epoch = n_samples // batches_per_epoch
         batch_size = min(max(per_epoch, smallest), largest)
     return max(1, min(batch_size, n_samples))
 

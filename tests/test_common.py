@@ -47,6 +47,7 @@ FAST_PARAMS = {
             hidden_layer_sizes=(16,),
             fine_tuning="up-down",
             pretrain_iter=20,
+            pretrain_tol=0.0,
             max_iter=2,
         ),
         dict(

@@ -512,10 +512,11 @@ def test_up_down_semi_supervised_and_gaussian_visibles(digits):
 
 
 def test_auto_batch_size_grows_with_the_data():
-    """batch_size="auto": 64 rows on digits-sized data, n_samples // 50 in
-    between, 512 on large data; an int is kept."""
+    """batch_size="auto": 64 rows on small data, n_samples // 20 in between,
+    512 on large data; an int is kept."""
     dbn = DBNTransformer()
-    assert [dbn._batch_size(n) for n in (1437, 20000, 60000)] == [64, 400, 512]
+    sizes = [dbn._batch_size(n) for n in (1000, 1437, 3500, 20000)]
+    assert sizes == [64, 71, 175, 512]
     assert DBNTransformer(batch_size=32)._batch_size(60000) == 32
 
 

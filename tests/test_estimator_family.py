@@ -201,6 +201,32 @@ def test_input_dropout_changes_training_not_inference(cls):
     np.testing.assert_array_equal(dropped.predict(X), dropped.predict(X))
 
 
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_input_dropout_auto_is_on_from_100_features(cls):
+    """input_dropout="auto" trains exactly as 0 on 64 features, as 0.2 on 128."""
+    X, y = data_for(cls)
+    wide = np.hstack([X] * (1 + 100 // X.shape[1]))
+    for data, same_as in ((X, 0.0), (wide, 0.2)):
+        auto = cls(**FAST).fit(data, y)
+        explicit = cls(**FAST, input_dropout=same_as).fit(data, y)
+        np.testing.assert_array_equal(auto.coefs_[-1], explicit.coefs_[-1])
+    plain = cls(**FAST, input_dropout=0.0).fit(wide, y)
+    assert not np.array_equal(auto.coefs_[-1], plain.coefs_[-1])
+
+
+@pytest.mark.parametrize("cls", SUPERVISED + TRANSFORMERS)
+def test_pretraining_stops_once_each_layer_plateaus(cls):
+    """pretrain_tol ends every layer long before a generous pretrain_iter;
+    0 runs them all; pretrain_n_iter_ tells what ran."""
+    X, y = data_for(cls)
+    params = dict(FAST, hidden_layer_sizes=(16, 8), pretrain_iter=80)
+    params.pop("max_iter")
+    stopped = cls(**params).fit(X, y)
+    assert stopped.pretrain_n_iter_ == [len(c) for c in stopped.pretrain_loss_curves_]
+    assert all(4 <= n < 80 for n in stopped.pretrain_n_iter_)
+    assert cls(**params, pretrain_tol=0.0).fit(X, y).pretrain_n_iter_ == [80, 80]
+
+
 # ---- warm_start and partial_fit -------------------------------------------
 
 
@@ -278,7 +304,7 @@ def test_partial_fit_needs_classes_first_and_keeps_them(cls):
 
 @pytest.mark.parametrize("cls", CLASSIFIERS)
 def test_partial_fit_over_chunks_comes_close_to_fit(cls):
-    X, y = digits(1200)
+    X, y = digits(1797)  # 797 test rows: a 200-row score moved by 3 points
     fitted = cls(**FAST).fit(X[:1000], y[:1000]).score(X[1000:], y[1000:])
     # the same epochs: 3 of pretraining (15 calls), 30 of fine-tuning
     clf = cls(**dict(FAST, pretrain_iter=15))

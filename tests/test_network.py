@@ -8,6 +8,7 @@ from skdeep._network import (
     forward,
     loss_and_gradient,
     predict_output,
+    weight_decay,
 )
 from tests._helpers import assert_gradients_match, numerical_gradient
 
@@ -126,3 +127,29 @@ def test_all_zero_weights_give_no_data_gradient():
     loss, grads = loss_and_gradient(params, layers, X, Y, sample_weight=np.zeros(4))
     assert loss == 0.0
     assert all(not np.any(g) for g in grads)
+
+
+@pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.MT19937])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dropout_masks_drop_the_rate_and_keep_the_mean(bit_generator, dtype):
+    """16-bit draws (PCG64) or numpy's uniforms (other generators): a
+    fraction ``rate`` of zeros, the rest 1 / (1 - rate), so the mean is 1."""
+    rng = np.random.Generator(bit_generator(0))
+    mask = dropout_masks({0: (400, 500)}, 0.2, rng, dtype)[0]
+    assert mask.dtype == dtype
+    assert set(np.unique(mask)) == {dtype(0), dtype(1 / 0.8)}
+    assert np.mean(mask == 0) == pytest.approx(0.2, abs=0.005)
+    assert np.mean(mask) == pytest.approx(1.0, abs=0.01)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_weight_decay_adds_alpha_w_in_place_and_returns_the_penalty(order, dtype):
+    """C- and F-ordered weights, both dtypes: the formula."""
+    rng = np.random.default_rng(0)
+    W = np.asarray(rng.normal(size=(7, 5)), dtype=dtype, order=order)
+    grad = np.asarray(rng.normal(size=(7, 5)), dtype=dtype, order=order)
+    expected = grad + 0.3 * W
+    penalty = weight_decay(W, grad, 0.3)
+    np.testing.assert_allclose(grad, expected, rtol=1e-6)
+    assert penalty == pytest.approx(0.15 * np.sum(W.astype(np.float64) ** 2), rel=1e-5)

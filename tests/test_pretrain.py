@@ -3,7 +3,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from skdeep._optim import SGD
-from skdeep._pretrain import minibatches, pretrain_greedy, run_epochs
+from skdeep._pretrain import minibatches, plateaued, pretrain_greedy, run_epochs
 
 
 def test_minibatches_cover_every_index_once():
@@ -105,3 +105,40 @@ def test_run_epochs_records_the_monitor_after_every_epoch():
         monitor=lambda params: float(params[0][0]),
     )
     assert history.monitor == [-0.5, -1.0, -1.5]
+
+
+@pytest.mark.parametrize(
+    "losses, expected",
+    [
+        ([10.0, 6.0, 5.0, 4.5], False),  # gains 1 and 0.5 of a first gain of 4
+        ([10.0, 6.0, 5.9, 5.85], True),  # gains 0.1, 0.05 < 0.05 * 4 = 0.2
+        ([10.0, 6.0, 5.9, 5.0], False),  # the last gain is large again
+        ([10.0, 6.0, 6.5, 5.9], True),  # gains against the best before: -0.5, 0.1
+        ([10.0, 6.0, 5.9], False),  # too few epochs to judge
+        ([10.0, 10.0, 10.0, 10.0], False),  # no first gain to compare with
+        ([1000.0, 996.0, 995.9, 995.85], True),  # free of scale and floor
+    ],
+)
+def test_plateaued_compares_gains_with_the_first_one(losses, expected):
+    assert plateaued(losses, 0.05) is expected
+
+
+def test_run_epochs_stops_once_the_loss_plateaus():
+    """A loss halving towards a floor: tol stops the run early, 0 runs on."""
+    X = np.full(8, 3.0)
+
+    def step(params, batch):
+        residual = params[0] - X[batch]
+        return float(np.mean(residual**2) / 2) + 1.0, [np.array([residual.mean()])]
+
+    def run(tol):
+        params = [np.zeros(1)]
+        optimizer = SGD(params, 0.3, momentum=0.0)
+        rng = np.random.default_rng(0)
+        kwargs = dict(n_samples=8, n_epochs=40, batch_size=8, rng=rng, tol=tol)
+        return run_epochs(step, params, optimizer, **kwargs).loss
+
+    assert len(run(0.0)) == 40
+    stopped = run(0.05)
+    assert 4 <= len(stopped) < 40
+    assert plateaued(stopped, 0.05) and not plateaued(stopped[:-1], 0.05)
