@@ -120,7 +120,7 @@ class StackedAutoencoderTransformer(
         tied_weights=True,
         solver="adam",
         pretrain_iter=20,
-        pretrain_tol=0.05,
+        pretrain_tol=0.01,
         max_iter=10,
         learning_rate_init=0.01,
         momentum=0.9,
