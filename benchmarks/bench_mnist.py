@@ -265,19 +265,32 @@ def plot(curves, fractions, path):
     fig.savefig(path, dpi=90)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def setup(doc):
+    """The command line (``--data``, ``--quick``) of a script documented by
+    ``doc``, and the MNIST development split: (args, split)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--data", help="local .npz with keys X (uint8) and y")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     X, y = load_mnist(args.data)
-    data = train_test_split(X, y, test_size=0.3, stratify=y, random_state=SEED)
+    return args, train_test_split(X, y, test_size=0.3, stratify=y, random_state=SEED)
+
+
+def machine():
+    """The machine and library versions, for a results file's header."""
+    return (
+        f"{platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, numpy {np.__version__}, "
+        f"scikit-learn {sklearn.__version__}"
+    )
+
+
+def main():
+    args, data = setup(__doc__)
     report = Report()
     report.add(
-        f"# MNIST benchmark\n\n{platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}, numpy {np.__version__}, "
-        f"scikit-learn {sklearn.__version__}; {len(data[0])} training rows, "
+        f"# MNIST benchmark\n\n{machine()}; {len(data[0])} training rows, "
         f"{len(data[1])} test rows.\n"
     )
     fractions = (0.1, 1.0) if args.quick else FRACTIONS

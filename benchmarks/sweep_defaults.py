@@ -17,7 +17,8 @@ Classifiers are scored by accuracy; the autoencoder by LogisticRegression on
 its features (``(500,)`` units on MNIST, 256 elsewhere).
 
 Run: ``python benchmarks/sweep_defaults.py --data ../shared/data/mnist_dev.npz``
-(about 40 minutes on 2 cores; ``--only dbn|sae|semi`` runs one part).
+(about 50 minutes on 2 cores; ``--only dbn|sae|semi|speed`` runs one
+part).
 Writes ``benchmarks/results/sweep.md``.
 """
 
@@ -45,6 +46,30 @@ DBN_CANDIDATES = [
     ("dropout 0.5, Adam 1e-3", dict(dropout=0.5, learning_rate_init=1e-3)),
     ("dropout 0.2, Adam 2e-3", dict(dropout=0.2, learning_rate_init=2e-3)),
     ("dropout 0.5, Adam 3e-3 (new)", dict(dropout=0.5, learning_rate_init=3e-3)),
+]
+# pretraining length, minibatch size and input dropout (issue 15's speed
+# defaults); batch sizes are those "auto" gives on each dataset's training
+# rows, old rule (n // 50 within [64, 512]) and new (n // 20)
+_OLD_SPEED = dict(pretrain_iter=50, pretrain_tol=0.0, input_dropout=0.0)
+_NEW_SPEED = dict(pretrain_iter=20, pretrain_tol=0.05)
+SPEED_CANDIDATES = [
+    (
+        "pretraining 50 epochs, batch n // 50, no input dropout (old)",
+        lambda name: dict(_OLD_SPEED, batch_size=70 if "MNIST" in name else 64),
+    ),
+    (
+        "pretraining to a plateau (tol 0.05, at most 20), batch n // 20, "
+        "no input dropout",
+        dict(_NEW_SPEED, input_dropout=0.0),
+    ),
+    (
+        "the same, input dropout 0.2",
+        dict(_NEW_SPEED, input_dropout=0.2),
+    ),
+    (
+        'the same, input dropout "auto": 0.2 from 100 features (new)',
+        dict(_NEW_SPEED, input_dropout="auto"),
+    ),
 ]
 SEMI_CANDIDATES = [
     ("none", dict(pseudo_labels="none")),
@@ -103,6 +128,7 @@ def score(model, X, y, split, labeled_fraction=None):
 def dbn_model(name, params, semi=False):
     shape = (500, 500) if name.startswith("MNIST") else (256,)
     extra = dict(unlabeled_label=-1) if semi else {}
+    params = params(name) if callable(params) else params
     clf = DBNClassifier(shape, random_state=SEED, **params, **extra)
     return make_pipeline(StandardScaler(), clf) if standardized(name) else clf
 
@@ -134,7 +160,7 @@ def sweep(title, candidates, datasets, make, labeled_fraction=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="mnist_dev.npz")
-    parser.add_argument("--only", choices=["dbn", "sae", "semi"])
+    parser.add_argument("--only", choices=["dbn", "sae", "semi", "speed"])
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     datasets = load_datasets(args.data)
@@ -162,6 +188,15 @@ def main():
     if args.only in (None, "dbn"):
         parts.append(
             sweep("DBNClassifier fine-tuning", DBN_CANDIDATES, datasets, dbn_model)
+        )
+    if args.only in (None, "speed"):
+        parts.append(
+            sweep(
+                "DBNClassifier pretraining length, batch size, input dropout",
+                SPEED_CANDIDATES,
+                datasets,
+                dbn_model,
+            )
         )
     RESULTS.mkdir(exist_ok=True)
     suffix = f"_{args.only}" if args.only else ""

@@ -221,6 +221,10 @@ def test_each_worker_fits_with_its_own_thread_only(client):
     assert set(client.submit(fit_and_count, pure=False).result()) == {1}
 
 
+def _chunks_held(name, dask_worker):
+    return sum(1 for key in dask_worker.data if name in str(key))
+
+
 class ChunkCounter(BaseEstimator):
     """Wraps a transformer; at every partial_fit, records how many chunks of
     the array being streamed its worker holds in memory."""
@@ -239,6 +243,11 @@ class ChunkCounter(BaseEstimator):
         worker = distributed.get_worker()
         held = sum(1 for key in worker.data if self.name in str(key))
         self.held_ = max(getattr(self, "held_", 0), held)
+        # and the most any worker of the cluster holds right now
+        everywhere = distributed.get_client().run(_chunks_held, self.name)
+        self.held_anywhere_ = max(
+            getattr(self, "held_anywhere_", 0), *everywhere.values()
+        )
         if not hasattr(self, "estimator_"):
             self.estimator_ = clone(self.estimator)
         self.estimator_.partial_fit(X)
@@ -261,3 +270,25 @@ def test_out_of_core_pretraining_holds_at_most_two_chunks():
         incremental = dask_ml_wrappers.Incremental(counter, shuffle_blocks=False)
         incremental.fit(X_dask)
     assert 1 <= incremental.estimator_.held_ <= 2
+
+
+def test_streaming_block_by_block_holds_one_chunk_on_any_cluster():
+    """Incremental.partial_fit on one block at a time: each call computes a
+    single chunk, so no worker of a two-worker cluster, at dask's default
+    scheduling, ever holds more than one; the model equals partial_fit over
+    the same chunks in this process."""
+    with local_cluster(n_workers=2):
+        X_dask = da.random.RandomState(0).random_sample((1000, 64), chunks=(50, 64))
+        counter = ChunkCounter(
+            skdeep.DBNTransformer((16,), random_state=0), X_dask.name
+        )
+        incremental = dask_ml_wrappers.Incremental(counter, shuffle_blocks=False)
+        for block in X_dask.blocks:
+            incremental.partial_fit(block)
+        streamed = incremental.estimator_
+        X = X_dask.compute(scheduler="sync")
+    assert streamed.held_anywhere_ == 1
+    local = skdeep.DBNTransformer((16,), random_state=0)
+    for chunk in np.split(X, X_dask.numblocks[0]):
+        local.partial_fit(chunk)
+    np.testing.assert_array_equal(streamed.estimator_.coefs_[0], local.coefs_[0])

@@ -1,0 +1,254 @@
+"""Time to a good model: quality against wall time, in one process and one run.
+
+On MNIST dev (``--data``, the protocol of ``bench_mnist.py``: 3500 training
+and 1500 test rows) and on sklearn's digits (a stratified 70/30 split):
+
+1. transformers, float32 and float64: LogisticRegression-probe accuracy
+   (fitted on every training row's features, scored on the test rows)
+   against fit time, for ``DBNTransformer`` and
+   ``StackedAutoencoderTransformer`` at their defaults but for the number
+   of epochs (``pretrain_iter`` = 1, 2, 3, 5, 10, 20 with ``pretrain_tol=0``,
+   and the defaults themselves, whose stopping rule picks the epochs), and
+   sklearn's ``BernoulliRBM`` at its defaults for ``n_iter`` = 1, 2, 5, 10,
+   20;
+2. the two figures issue 15 asks for, from those rows: how much sooner
+   ``DBNTransformer`` reaches the probe accuracy of ``BernoulliRBM`` after
+   20 epochs, and the speed of pretraining at equal epochs (10, the
+   BernoulliRBM default) with both probe accuracies beside it;
+3. classifiers: test accuracy against fit time for ``DBNClassifier`` and
+   ``StackedAutoencoderClassifier`` (``(500, 500)`` on MNIST, ``(256,)`` on
+   digits) and ``MLPClassifier`` of the same shape, each at its defaults and
+   with ``max_iter`` = 5, 10, 20, 40 fine-tuning epochs.
+
+Every model is fitted from scratch for every point (a point's time is the
+time of a fit that stops there), on the same split with ``random_state=0``.
+Run: ``python benchmarks/bench_time_to_quality.py --data
+../shared/data/mnist_dev.npz`` (about 15 minutes on 2 cores; ``--quick``
+for a smoke run). Writes ``benchmarks/results/time_to_quality.md`` and
+``time_to_quality.png`` (with matplotlib).
+"""
+
+import time
+from pathlib import Path
+
+import numpy as np
+from _report import Report
+from bench_mnist import machine, setup
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import BernoulliRBM, MLPClassifier
+
+from skdeep import (
+    DBNClassifier,
+    DBNTransformer,
+    StackedAutoencoderClassifier,
+    StackedAutoencoderTransformer,
+)
+
+RESULTS = Path(__file__).parent / "results"
+SEED = 0
+SKDEEP_EPOCHS = (1, 2, 3, 5, 10, 20)
+RBM_EPOCHS = (1, 2, 5, 10, 20)
+EQUAL_EPOCHS = 10  # BernoulliRBM's default n_iter
+TUNING_EPOCHS = (5, 10, 20, 40)
+DEFAULTS = "defaults"
+
+
+def timed_fit(make, X, y=None):
+    model = make()
+    start = time.perf_counter()
+    model.fit(X) if y is None else model.fit(X, y)
+    return model, time.perf_counter() - start
+
+
+def probe(model, data):
+    """LogisticRegression on the features of every training row."""
+    X_train, X_test, y_train, y_test = data
+    clf = LogisticRegression(max_iter=1000)
+    clf.fit(model.transform(X_train), y_train)
+    return clf.score(model.transform(X_test), y_test)
+
+
+def transformer_makers():
+    """name -> (epoch counts, make(epochs) -> estimator); epochs=DEFAULTS
+    means every parameter at its default."""
+
+    def skdeep_maker(cls):
+        def make(epochs):
+            if epochs == DEFAULTS:
+                return cls(random_state=SEED)
+            return cls(random_state=SEED, pretrain_iter=epochs, pretrain_tol=0.0)
+
+        return (*SKDEEP_EPOCHS, DEFAULTS), make
+
+    def rbm(epochs):
+        return BernoulliRBM(random_state=SEED, n_iter=epochs)
+
+    return {
+        "DBNTransformer": skdeep_maker(DBNTransformer),
+        "StackedAutoencoderTransformer": skdeep_maker(StackedAutoencoderTransformer),
+        "BernoulliRBM": (RBM_EPOCHS, rbm),
+    }
+
+
+def transformer_curves(report, name, data, quick):
+    """{(model, dtype): [(epochs, seconds, probe accuracy)]}."""
+    curves = {}
+    rows = []
+    for dtype in (np.float32, np.float64):
+        X_train = data[0].astype(dtype)
+        typed = (X_train, data[1].astype(dtype), *data[2:])
+        for model, (epochs, make) in transformer_makers().items():
+            points = curves.setdefault((model, dtype.__name__), [])
+            for e in epochs[:2] if quick else epochs:
+                fitted, seconds = timed_fit(lambda e=e, f=make: f(e), X_train)
+                ran = e if e != DEFAULTS else max(fitted.pretrain_n_iter_)
+                accuracy = probe(fitted, typed)
+                points.append((e, ran, seconds, accuracy))
+                label = f"{e}" if e != DEFAULTS else f"defaults ({ran})"
+                rows.append(
+                    (model, dtype.__name__, label, f"{seconds:.2f}", f"{accuracy:.4f}")
+                )
+    report.table(
+        f"{name}: LogisticRegression probe against fit time (transformers)",
+        ["model", "dtype", "epochs", "fit (s)", "probe accuracy"],
+        rows,
+    )
+    return curves
+
+
+def speed_summary(report, name, curves):
+    """Time to BernoulliRBM's 20-epoch probe accuracy, and equal epochs."""
+    rows = []
+    for dtype in ("float32", "float64"):
+        rbm = {e: (s, a) for e, _, s, a in curves[("BernoulliRBM", dtype)]}
+        dbn = curves[("DBNTransformer", dtype)]
+        numbered = {e: (s, a) for e, _, s, a in dbn if e != DEFAULTS}
+        last = max(rbm)
+        target_seconds, target = rbm[last]
+        reached = [(s, e) for e, _, s, a in dbn if a >= target and e != DEFAULTS]
+        sooner = (
+            f"{target_seconds / min(reached)[0]:.1f}x (at {min(reached)[1]} epochs)"
+            if reached
+            else "not reached"
+        )
+        equal = EQUAL_EPOCHS if EQUAL_EPOCHS in rbm and EQUAL_EPOCHS in numbered else 1
+        rows.append(
+            (
+                dtype,
+                f"{target:.4f} in {target_seconds:.1f} s ({last} epochs)",
+                sooner,
+                f"{rbm[equal][0] / numbered[equal][0]:.1f}x ({equal} epochs)",
+                f"{numbered[equal][1]:.4f} vs {rbm[equal][1]:.4f}",
+            )
+        )
+    report.table(
+        f"{name}: DBNTransformer against BernoulliRBM, each at its defaults",
+        [
+            "dtype",
+            "BernoulliRBM probe",
+            "DBNTransformer reaches it sooner by",
+            "speed at equal epochs",
+            "probe at equal epochs (DBN vs RBM)",
+        ],
+        rows,
+    )
+
+
+def classifier_curves(report, name, data, shape, quick):
+    X_train, X_test, y_train, y_test = data
+    makers = {
+        "DBNClassifier": lambda **kw: DBNClassifier(shape, random_state=SEED, **kw),
+        "StackedAutoencoderClassifier": lambda **kw: StackedAutoencoderClassifier(
+            shape, random_state=SEED, **kw
+        ),
+        "MLPClassifier": lambda **kw: MLPClassifier(shape, random_state=SEED, **kw),
+    }
+    curves, rows = {}, []
+    epochs = (TUNING_EPOCHS[:1] if quick else TUNING_EPOCHS) + (DEFAULTS,)
+    for model, make in makers.items():
+        for e in epochs:
+            kwargs = {} if e == DEFAULTS else {"max_iter": e}
+            fitted, seconds = timed_fit(
+                lambda kw=kwargs, f=make: f(**kw), X_train, y_train
+            )
+            accuracy = fitted.score(X_test, y_test)
+            curves.setdefault(model, []).append((e, seconds, accuracy))
+            label = f"{e}" if e != DEFAULTS else f"defaults ({fitted.n_iter_})"
+            rows.append((model, label, f"{seconds:.2f}", f"{accuracy:.4f}"))
+    report.table(
+        f"{name}: test accuracy against fit time (classifiers, {shape})",
+        ["model", "fine-tuning epochs", "fit (s)", "accuracy"],
+        rows,
+    )
+    defaults = {m: c[-1] for m, c in curves.items()}
+    mlp_seconds = defaults["MLPClassifier"][1]
+    report.add(
+        "At the defaults, fit time over MLPClassifier's: "
+        + ", ".join(
+            f"{m} {s / mlp_seconds:.2f}x ({a:.4f})" for m, (_, s, a) in defaults.items()
+        )
+        + "\n"
+    )
+    return curves
+
+
+def plot(all_curves, path):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    fig, axes = plt.subplots(1, len(all_curves), figsize=(6 * len(all_curves), 4.5))
+    for ax, (title, curves) in zip(
+        np.atleast_1d(axes), all_curves.items(), strict=True
+    ):
+        for label, points in curves.items():
+            points = sorted(points, key=lambda p: p[-2])
+            ax.plot([p[-2] for p in points], [p[-1] for p in points], "o-", label=label)
+        ax.set_xscale("log")
+        ax.set_xlabel("fit time (s, log scale)")
+        ax.set_ylabel("accuracy")
+        ax.set_title(title)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+
+
+def main():
+    args, mnist = setup(__doc__)
+    digits_X, digits_y = load_digits(return_X_y=True)
+    digits = train_test_split(
+        digits_X / 16.0, digits_y, test_size=0.3, stratify=digits_y, random_state=SEED
+    )
+    report = Report()
+    report.add(
+        f"# Time to a good model\n\n{machine()}; MNIST {len(mnist[0])} training "
+        f"and {len(mnist[1])} test rows, digits {len(digits[0])} and "
+        f"{len(digits[1])}.\n"
+    )
+    plots = {}
+    for name, data, shape in (("MNIST", mnist, (500, 500)), ("digits", digits, (256,))):
+        curves = transformer_curves(report, name, data, args.quick)
+        speed_summary(report, name, curves)
+        plots[f"{name}: probe (float64)"] = {
+            m: [(s, a) for _, _, s, a in c]
+            for (m, dtype), c in curves.items()
+            if dtype == "float64"
+        }
+        plots[f"{name}: classifiers"] = {
+            m: [(s, a) for _, s, a in c]
+            for m, c in classifier_curves(report, name, data, shape, args.quick).items()
+        }
+    RESULTS.mkdir(exist_ok=True)
+    suffix = "_quick" if args.quick else ""
+    (RESULTS / f"time_to_quality{suffix}.md").write_text("\n".join(report.lines))
+    plot(plots, RESULTS / f"time_to_quality{suffix}.png")
+
+
+if __name__ == "__main__":
+    main()
