@@ -17,9 +17,9 @@ Sections, each printed as a markdown table and written to
    labeled (skdeep's classifiers semi-supervised, the MLP on the labeled
    rows);
 3. ``partial_fit`` over 10 chunks of the MNIST training rows against ``fit``,
-   for the same epochs (``pretrain_iter`` passes of pretraining, then as many
-   fine-tuning passes as ``fit`` ran): accuracy for the classifiers, a
-   LogisticRegression probe for the transformers.
+   for the same epochs (as many passes of pretraining as ``fit``'s stopping
+   rule ran, then as many fine-tuning passes as ``fit`` ran): accuracy for
+   the classifiers, a LogisticRegression probe for the transformers.
 
 MNIST follows ``shared/data/README.md``'s protocol as in ``bench_mnist.py``
 (``--data PATH`` for a local ``.npz``, else ``fetch_openml``).
@@ -205,13 +205,13 @@ def streaming(report, data):
 
 
 def _stream_classifier(cls, data):
-    """fit, then as many epochs of partial_fit: pretrain_iter passes of
-    pretraining (pretrain_iter * N_CHUNKS calls), then n_iter_ passes."""
+    """fit, then as many epochs of partial_fit: as many passes of
+    pretraining as fit ran (N_CHUNKS calls each), then n_iter_ passes."""
     X_train, X_test, y_train, y_test = data
     fitted, fit_seconds = _timed(
         lambda: cls((500,), random_state=SEED).fit(X_train, y_train)
     )
-    epochs, n_iter = fitted.pretrain_iter, fitted.n_iter_
+    epochs, n_iter = max(fitted.pretrain_n_iter_), fitted.n_iter_
     streamed, stream_seconds = _timed(
         lambda: stream(
             cls((500,), pretrain_iter=epochs * N_CHUNKS, random_state=SEED),
@@ -227,10 +227,11 @@ def _stream_classifier(cls, data):
 
 
 def _stream_transformer(cls, data):
-    """fit, then pretrain_iter passes of partial_fit; LogisticRegression probes."""
+    """fit, then as many passes of partial_fit as fit's pretraining ran;
+    LogisticRegression probes."""
     X_train = data[0]
     fitted, fit_seconds = _timed(lambda: cls((500,), random_state=SEED).fit(X_train))
-    epochs = fitted.pretrain_iter
+    epochs = max(fitted.pretrain_n_iter_)
     streamed, stream_seconds = _timed(
         lambda: stream(cls((500,), random_state=SEED), X_train, None, epochs)
     )

@@ -135,7 +135,9 @@ def pretraining_runs(X, n_hidden, epochs):
     ours = dbn_batch_size(X.shape[0])
     return {
         "DBNTransformer": (
-            lambda: DBNTransformer((n_hidden,), pretrain_iter=epochs, random_state=0),
+            lambda: DBNTransformer(
+                (n_hidden,), pretrain_iter=epochs, pretrain_tol=0, random_state=0
+            ),
             ours,
         ),
         "BernoulliRBM": (
@@ -144,7 +146,11 @@ def pretraining_runs(X, n_hidden, epochs):
         ),
         "StackedAutoencoderTransformer": (
             lambda: StackedAutoencoderTransformer(
-                (n_hidden,), pretrain_iter=epochs, max_iter=0, random_state=0
+                (n_hidden,),
+                pretrain_iter=epochs,
+                pretrain_tol=0,
+                max_iter=0,
+                random_state=0,
             ),
             resolve_batch_size("auto", X.shape[0]),
         ),
@@ -192,7 +198,7 @@ def quality_section(report, n_hidden, epochs):
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
     models = {
         "DBNTransformer": DBNTransformer(
-            (n_hidden,), pretrain_iter=epochs, random_state=0
+            (n_hidden,), pretrain_iter=epochs, pretrain_tol=0, random_state=0
         ),
         "BernoulliRBM": BernoulliRBM(n_hidden, n_iter=epochs, random_state=0),
         "raw pixels": None,
@@ -250,7 +256,9 @@ def fine_tuning_section(report, n_samples, n_hidden, batch, epochs, repeats):
 
 
 def fit_seconds(X, n_hidden, repeats, epochs=2):
-    model = DBNTransformer((n_hidden,), pretrain_iter=epochs, random_state=0)
+    model = DBNTransformer(
+        (n_hidden,), pretrain_iter=epochs, pretrain_tol=0, random_state=0
+    )
     return median_seconds(lambda: model.fit(X), repeats)
 
 

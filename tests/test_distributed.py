@@ -221,17 +221,23 @@ def test_each_worker_fits_with_its_own_thread_only(client):
     assert set(client.submit(fit_and_count, pure=False).result()) == {1}
 
 
-def _chunks_held(name, dask_worker):
-    return sum(1 for key in dask_worker.data if name in str(key))
+def _chunks_held(shape, dask_worker):
+    """Arrays of a chunk's shape stored in this worker's memory, whatever
+    their keys (dask may fuse a chunk's task into the task that uses it)."""
+    return sum(
+        isinstance(value, np.ndarray) and value.shape == shape
+        for value in dask_worker.data.values()
+    )
 
 
 class ChunkCounter(BaseEstimator):
-    """Wraps a transformer; at every partial_fit, records how many chunks of
-    the array being streamed its worker holds in memory."""
+    """Wraps a transformer; at every partial_fit, records how many chunks
+    (arrays of ``chunk_shape``) its worker holds in memory, the one in hand
+    included, and the most any worker of the cluster holds then."""
 
-    def __init__(self, estimator=None, name=""):
+    def __init__(self, estimator=None, chunk_shape=()):
         self.estimator = estimator
-        self.name = name
+        self.chunk_shape = chunk_shape
 
     def fit(self, X, y=None):
         return self.partial_fit(X, y)
@@ -241,12 +247,14 @@ class ChunkCounter(BaseEstimator):
 
     def partial_fit(self, X, y=None):
         worker = distributed.get_worker()
-        held = sum(1 for key in worker.data if self.name in str(key))
+        shape = tuple(self.chunk_shape)
+        stored = any(value is X for value in worker.data.values())
+        held = _chunks_held(shape, worker) + (0 if stored else 1)
         self.held_ = max(getattr(self, "held_", 0), held)
-        # and the most any worker of the cluster holds right now
-        everywhere = distributed.get_client().run(_chunks_held, self.name)
+        others = distributed.get_client().run(_chunks_held, shape)
+        others.pop(worker.address)
         self.held_anywhere_ = max(
-            getattr(self, "held_anywhere_", 0), *everywhere.values()
+            getattr(self, "held_anywhere_", 0), held, *others.values()
         )
         if not hasattr(self, "estimator_"):
             self.estimator_ = clone(self.estimator)
@@ -264,12 +272,10 @@ def test_out_of_core_pretraining_holds_at_most_two_chunks():
     with dask.config.set(config), local_cluster(n_workers=1):
         X_dask = da.random.RandomState(0).random_sample((1000, 64), chunks=(50, 64))
         assert X_dask.numblocks[0] == 20
-        counter = ChunkCounter(
-            skdeep.DBNTransformer((16,), random_state=0), X_dask.name
-        )
+        counter = ChunkCounter(skdeep.DBNTransformer((16,), random_state=0), (50, 64))
         incremental = dask_ml_wrappers.Incremental(counter, shuffle_blocks=False)
         incremental.fit(X_dask)
-    assert 1 <= incremental.estimator_.held_ <= 2
+    assert 1 <= incremental.estimator_.held_anywhere_ <= 2
 
 
 def test_streaming_block_by_block_holds_one_chunk_on_any_cluster():
@@ -279,9 +285,7 @@ def test_streaming_block_by_block_holds_one_chunk_on_any_cluster():
     the same chunks in this process."""
     with local_cluster(n_workers=2):
         X_dask = da.random.RandomState(0).random_sample((1000, 64), chunks=(50, 64))
-        counter = ChunkCounter(
-            skdeep.DBNTransformer((16,), random_state=0), X_dask.name
-        )
+        counter = ChunkCounter(skdeep.DBNTransformer((16,), random_state=0), (50, 64))
         incremental = dask_ml_wrappers.Incremental(counter, shuffle_blocks=False)
         for block in X_dask.blocks:
             incremental.partial_fit(block)
