@@ -76,7 +76,11 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         RBM's free energy for each label, and ``sample`` draws an input for a
         requested label. Up-down runs exactly ``max_iter`` epochs, each
         several times the cost of a backprop epoch (30 is a good start); it
-        takes single-label classes and no ``sample_weight``.
+        takes single-label classes and no ``sample_weight``. A generative
+        model wants its RBMs trained longer than the default stopping rule
+        allows: on digits, (256, 256) with 30 up-down epochs scored 0.9215
+        at the defaults and 0.9293 with ``pretrain_iter=50,
+        pretrain_tol=0``.
 
     learning_rate_init : float or "auto", default="auto"
         Step size of fine-tuning: Adam's for "backprop" and "none" ("auto":
