@@ -157,50 +157,50 @@ def sweep(title, candidates, datasets, make, labeled_fraction=None):
     return text
 
 
+def parts(datasets):
+    """part name -> (title, candidates, datasets, make model, labeled fraction)."""
+    return {
+        "sae": (
+            "StackedAutoencoderTransformer + LogisticRegression",
+            SAE_CANDIDATES,
+            datasets,
+            sae_model,
+            None,
+        ),
+        "semi": (
+            "DBNClassifier pseudo_labels, 10% labels",
+            SEMI_CANDIDATES,
+            {"MNIST": datasets["MNIST"]},
+            lambda name, params: dbn_model(name, params, semi=True),
+            0.1,
+        ),
+        "dbn": ("DBNClassifier fine-tuning", DBN_CANDIDATES, datasets, dbn_model, None),
+        "speed": (
+            "DBNClassifier pretraining length, batch size, input dropout",
+            SPEED_CANDIDATES,
+            datasets,
+            dbn_model,
+            None,
+        ),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="mnist_dev.npz")
     parser.add_argument("--only", choices=["dbn", "sae", "semi", "speed"])
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
-    datasets = load_datasets(args.data)
-    parts = []
-    if args.only in (None, "sae"):
-        parts.append(
-            sweep(
-                "StackedAutoencoderTransformer + LogisticRegression",
-                SAE_CANDIDATES,
-                datasets,
-                sae_model,
-            )
-        )
-    if args.only in (None, "semi"):
-        mnist = {"MNIST": datasets["MNIST"]}
-        parts.append(
-            sweep(
-                "DBNClassifier pseudo_labels, 10% labels",
-                SEMI_CANDIDATES,
-                mnist,
-                lambda name, params: dbn_model(name, params, semi=True),
-                labeled_fraction=0.1,
-            )
-        )
-    if args.only in (None, "dbn"):
-        parts.append(
-            sweep("DBNClassifier fine-tuning", DBN_CANDIDATES, datasets, dbn_model)
-        )
-    if args.only in (None, "speed"):
-        parts.append(
-            sweep(
-                "DBNClassifier pretraining length, batch size, input dropout",
-                SPEED_CANDIDATES,
-                datasets,
-                dbn_model,
-            )
-        )
+    texts = [
+        sweep(title, candidates, data, make, labeled_fraction=fraction)
+        for name, (title, candidates, data, make, fraction) in parts(
+            load_datasets(args.data)
+        ).items()
+        if args.only in (None, name)
+    ]
     RESULTS.mkdir(exist_ok=True)
     suffix = f"_{args.only}" if args.only else ""
-    (RESULTS / f"sweep{suffix}.md").write_text("\n".join(parts))
+    (RESULTS / f"sweep{suffix}.md").write_text("\n".join(texts))
 
 
 if __name__ == "__main__":
