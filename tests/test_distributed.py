@@ -278,7 +278,7 @@ def test_out_of_core_pretraining_holds_at_most_two_chunks():
     assert 1 <= incremental.estimator_.held_anywhere_ <= 2
 
 
-def test_streaming_block_by_block_holds_one_chunk_on_any_cluster():
+def test_streaming_block_by_block_bounds_the_chunks_on_any_cluster():
     """Incremental.partial_fit on one block at a time: each call computes a
     single chunk, so no worker of a two-worker cluster, at dask's default
     scheduling, holds more than that one (and one whose release lags); the
