@@ -45,7 +45,7 @@ from sklearn.pipeline import make_pipeline
 from threadpoolctl import threadpool_info
 
 from skdeep import DBNClassifier, DBNTransformer, StackedAutoencoderTransformer
-from skdeep._dbn_base import AUTO_BATCH_RANGE
+from skdeep._dbn_base import AUTO_BATCH
 from skdeep._utils import resolve_batch_size
 
 RESULTS = Path(__file__).parent / "results"
@@ -98,7 +98,7 @@ def machine_description():
 
 def dbn_batch_size(n_samples):
     """The minibatch size of the DBN estimators' batch_size="auto"."""
-    return resolve_batch_size("auto", n_samples, *AUTO_BATCH_RANGE)
+    return resolve_batch_size("auto", n_samples, *AUTO_BATCH)
 
 
 def binary_rows(n_samples, n_features=784, density=0.13, seed=0):

@@ -46,7 +46,7 @@ _MONITOR_FEATURES = 32
 # 20 minibatches per epoch (not the autoencoder's 50) from 1280 rows on: on
 # 3500 MNIST rows, 175-row minibatches fit a DBNClassifier((500, 500)) in
 # half the time of 70-row ones at no loss of accuracy.
-AUTO_BATCH_RANGE = (64, 512, 20)
+AUTO_BATCH = (64, 512, 20)  # smallest, largest, minibatches per epoch
 
 # pretrain_learning_rate="auto", per visible type.
 AUTO_LEARNING_RATES = {"bernoulli": 0.1, "gaussian": 0.005}
@@ -451,7 +451,7 @@ class BaseDBN(BaseEstimator):
 
     def _batch_size(self, n_samples):
         """batch_size, "auto" resolved as n_samples // 20 within [64, 512]."""
-        return resolve_batch_size(self.batch_size, n_samples, *AUTO_BATCH_RANGE)
+        return resolve_batch_size(self.batch_size, n_samples, *AUTO_BATCH)
 
     def _rbm_learning_rate(self, visible_units):
         if self.pretrain_learning_rate == "auto":
