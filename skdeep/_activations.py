@@ -8,7 +8,8 @@ saves one temporary per layer and minibatch.
 from collections import namedtuple
 
 import numpy as np
-from scipy.special import logsumexp
+
+from skdeep._xp import dot_all, row_dots, ufunc, xp_of
 
 
 def _sigmoid(Z):
@@ -23,21 +24,21 @@ def _sigmoid(Z):
     (float64) exp(-z) overflows to inf and sigma to 0, its value to within
     the dtype's range; that overflow is expected and silenced.
     """
-    np.negative(Z, out=Z)
+    Z = ufunc("negative", Z, out=Z)
     with np.errstate(over="ignore"):
-        np.exp(Z, out=Z)
+        Z = ufunc("exp", Z, out=Z)
     Z += 1
-    return np.divide(1, Z, out=Z)
+    return ufunc("divide", 1, Z, out=Z)
 
 
 def _tanh(Z):
     """tanh(z), in place."""
-    return np.tanh(Z, out=Z)
+    return ufunc("tanh", Z, out=Z)
 
 
 def _relu(Z):
     """max(z, 0), in place."""
-    return np.maximum(Z, 0, out=Z)
+    return ufunc("maximum", Z, 0, out=Z)
 
 
 def _identity(Z):
@@ -91,9 +92,9 @@ DERIVATIVES = {
 # small activations and saturates at 1, so the KL penalty stays defined.
 # Each entry gives (activity(h), d activity / dh).
 ACTIVITIES = {
-    "sigmoid": lambda H: (H, np.ones_like(H)),
-    "tanh": lambda H: ((H + 1) / 2, np.full_like(H, 0.5)),
-    "relu": lambda H: (1 - np.exp(-H), np.exp(-H)),
+    "sigmoid": lambda H: (H, xp_of(H).ones_like(H)),
+    "tanh": lambda H: ((H + 1) / 2, xp_of(H).full_like(H, 0.5)),
+    "relu": lambda H: (1 - xp_of(H).exp(-H), xp_of(H).exp(-H)),
 }
 
 
@@ -108,13 +109,14 @@ def kl_sparsity(H, activation, target, weight):
     ``ACTIVITIES``): the activation itself for sigmoid units, (h + 1) / 2 for
     tanh and 1 - exp(-h) for relu.
     """
+    xp = xp_of(H)
     activity, d_activity = ACTIVITIES[activation](H)
-    rho_hat = np.clip(activity.mean(axis=0), _ACTIVITY_EPS, 1 - _ACTIVITY_EPS)
+    rho_hat = xp.clip(xp.mean(activity, axis=0), _ACTIVITY_EPS, 1 - _ACTIVITY_EPS)
     rho = target
-    kl = rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+    kl = rho * xp.log(rho / rho_hat) + (1 - rho) * xp.log((1 - rho) / (1 - rho_hat))
     d_rho_hat = weight * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))
-    grad_H = d_activity * (d_rho_hat / H.shape[0]).astype(H.dtype)
-    return weight * float(np.sum(kl)), grad_H
+    grad_H = d_activity * xp.astype(d_rho_hat / H.shape[0], H.dtype)
+    return weight * float(xp.sum(kl)), grad_H
 
 
 Head = namedtuple("Head", ["output", "loss"])
@@ -124,56 +126,62 @@ def softplus(Z):
     """log(1 + exp(z)) elementwise, as a new array in Z's dtype."""
     # max(z, 0) + log1p(exp(-|z|)): stable for any z, and several times
     # faster than np.logaddexp in float32.
-    T = np.abs(Z)
-    np.negative(T, out=T)
-    np.exp(T, out=T)
-    np.log1p(T, out=T)
-    T += np.maximum(Z, 0)
+    T = ufunc("abs", Z)
+    T = ufunc("negative", T, out=T)
+    T = ufunc("exp", T, out=T)
+    T = ufunc("log1p", T, out=T)
+    T += ufunc("maximum", Z, 0)
     return T
 
 
 def _binary_cross_entropy(Y, Z, weights=None):
     """sum_ij w_i (softplus(z_ij) - y_ij z_ij), the cross-entropy of sigma(Z)
     vs Y (w_i = 1 without ``weights``)."""
+    xp = xp_of(Z)
     if weights is None:
-        return float(softplus(Z).sum(dtype=np.float64) - _dot(Y, Z))
-    rows = softplus(Z).sum(axis=1, dtype=np.float64) - _row_dots(Y, Z)
-    return float(np.dot(rows, weights))
+        return float(xp.sum(softplus(Z), dtype=xp.float64)) - dot_all(Y, Z)
+    rows = xp.sum(softplus(Z), axis=1, dtype=xp.float64) - row_dots(Y, Z)
+    return _weighted_sum(rows, weights)
 
 
-def _dot(A, B):
-    """sum_ij a_ij b_ij without a temporary (BLAS dot of the flattened arrays)."""
-    return float(np.dot(A.ravel(), B.ravel()))
-
-
-def _row_dots(A, B):
-    """sum_j a_ij b_ij for every row i, in float64."""
-    return np.einsum("ij,ij->i", A, B, dtype=np.float64)
+def _weighted_sum(rows, weights):
+    """sum_i w_i r_i as a float."""
+    return float(xp_of(rows).sum(rows * weights))
 
 
 def _half_squared_error(Y, Z, weights=None):
     """sum_ij w_i (z_ij - y_ij)^2 / 2 (w_i = 1 without ``weights``)."""
     D = Z - Y
     if weights is None:
-        return float(_dot(D, D) / 2)
-    return float(np.dot(_row_dots(D, D), weights) / 2)
+        return dot_all(D, D) / 2
+    return _weighted_sum(row_dots(D, D), weights) / 2
 
 
 def _softmax(Z):
     """exp(z_ij) / sum_k exp(z_ik), row-wise, in place."""
-    Z -= Z.max(axis=1, keepdims=True)
-    np.exp(Z, out=Z)
-    Z /= Z.sum(axis=1, keepdims=True)
+    xp = xp_of(Z)
+    Z -= xp.max(Z, axis=1, keepdims=True)
+    Z = ufunc("exp", Z, out=Z)
+    Z /= xp.sum(Z, axis=1, keepdims=True)
     return Z
+
+
+def _logsumexp_rows(Z):
+    """log sum_k exp(z_ik) for every row i, stably, in float64."""
+    xp = xp_of(Z)
+    top = xp.max(Z, axis=1, keepdims=True)
+    sums = xp.sum(xp.exp(Z - top), axis=1, dtype=xp.float64)
+    return xp.log(sums) + xp.astype(top[:, 0], xp.float64)
 
 
 def _categorical_cross_entropy(Y, Z, weights=None):
     """sum_i w_i (logsumexp(z_i) - sum_j y_ij z_ij), the log-loss of
     softmax(Z) vs Y (w_i = 1 without ``weights``)."""
+    xp = xp_of(Z)
     if weights is None:
-        return float(np.sum(logsumexp(Z, axis=1)) - _dot(Y, Z))
-    rows = logsumexp(Z, axis=1) - _row_dots(Y, Z)
-    return float(np.dot(rows, weights))
+        return float(xp.sum(_logsumexp_rows(Z))) - dot_all(Y, Z)
+    rows = _logsumexp_rows(Z) - row_dots(Y, Z)
+    return _weighted_sum(rows, weights)
 
 
 # An output head pairs an output function with its canonical loss, computed

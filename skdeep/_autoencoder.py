@@ -14,8 +14,6 @@ x~ = x when ``corruption=0``), rho_hat_j is the mean activity of hidden unit j
 over the minibatch, and KL(p || q) = p log(p/q) + (1-p) log((1-p)/(1-q)).
 """
 
-import numpy as np
-
 from skdeep._activations import ACTIVATIONS, HEADS, kl_sparsity
 from skdeep._network import (
     Dense,
@@ -24,21 +22,24 @@ from skdeep._network import (
     init_weights,
     loss_and_gradient,
 )
+from skdeep._xp import as_numbers, zeros
 
 
-def init_layer(n_visible, n_hidden, *, tied, decoder, visible_mean, rng, dtype):
+def init_layer(
+    n_visible, n_hidden, *, tied, decoder, visible_mean, rng, dtype, like=None
+):
     """Parameters ``[W, b_hid, b_vis]`` (+ ``W_dec`` when untied).
 
     W (and W_dec) Glorot-uniform, b_hid zero, b_vis from the data mean (see
-    ``init_visible_bias``).
+    ``init_visible_bias``); in like's namespace and device when given.
     """
     params = [
-        init_weights(n_visible, n_hidden, rng, dtype),
-        np.zeros(n_hidden, dtype=dtype),
-        init_visible_bias(visible_mean, decoder, dtype),
+        init_weights(n_visible, n_hidden, rng, dtype, like),
+        zeros(n_hidden, dtype, like),
+        init_visible_bias(visible_mean, decoder, dtype, like),
     ]
     if not tied:
-        params.append(init_weights(n_hidden, n_visible, rng, dtype))
+        params.append(init_weights(n_hidden, n_visible, rng, dtype, like))
     return params
 
 
@@ -64,7 +65,8 @@ def corrupt(X, fraction, rng):
     """A copy of dense X with each entry zeroed with probability ``fraction``."""
     if fraction == 0:
         return X
-    return X * (rng.random(X.shape, dtype=X.dtype) >= fraction)
+    kept = rng.random(X.shape, dtype=X.dtype) >= fraction
+    return X * as_numbers(kept, X.dtype)
 
 
 def layer_loss_and_gradient(

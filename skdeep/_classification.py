@@ -21,7 +21,7 @@ from skdeep._activations import softplus
 from skdeep._network import forward
 from skdeep._pseudo_labels import PSEUDO_LABELS, multilabel_pseudo_labels
 from skdeep._supervised import Targets
-from skdeep._utils import restore_on_error, to_dense, validate_data
+from skdeep._utils import FLOATS, restore_on_error, to_dense, validate_data
 
 # Pseudo-labels are recomputed every this many epochs; with "network" (Lee,
 # 2013) their weight ramps up linearly over the first 10 epochs, while
@@ -149,7 +149,7 @@ class ClassifierHeadMixin(ClassifierMixin):
             X,
             y,
             accept_sparse="csr",
-            dtype=[np.float64, np.float32],
+            dtype=FLOATS,
             multi_output=True,
             reset=not continuing,
         )

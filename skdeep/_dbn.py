@@ -2,7 +2,6 @@
 
 from numbers import Integral, Real
 
-import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
@@ -10,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 from skdeep._dbn_base import DBN_ATTRIBUTES_DOC, DBN_PARAMETERS_DOC, BaseDBN
 from skdeep._rbm import free_energy, gibbs_chain, mean_hiddens, sample_visibles
 from skdeep._utils import (
+    FLOATS,
     StreamedPretrainingMixin,
     apply_in_chunks,
     check_positive_int,
@@ -21,6 +21,7 @@ from skdeep._utils import (
     validate_data,
     validate_fitted_input,
 )
+from skdeep._xp import device_random, xp_of, zeros
 
 
 @fill_doc(dbn_parameters=DBN_PARAMETERS_DOC, dbn_attributes=DBN_ATTRIBUTES_DOC)
@@ -149,8 +150,8 @@ class DBNTransformer(
         self : object
             The fitted transformer.
         """
-        X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32])
-        rng = make_rng(self.random_state)
+        X = validate_data(self, X, accept_sparse="csr", dtype=FLOATS)
+        rng = device_random(make_rng(self.random_state), X)
         self._stream = None
         pretrained = self._pretrain(X, rng)
         self._set_pretrained(pretrained)
@@ -180,7 +181,7 @@ class DBNTransformer(
         codes : ndarray of shape (n_samples, hidden_layer_sizes[-1])
             Top-layer activation probabilities.
         """
-        X = validate_fitted_input(self, X)
+        X = validate_fitted_input(self, X, "transform")
         return map_rows(self._up_pass, self, X, self._n_features_out)
 
     def inverse_transform(self, X):
@@ -219,7 +220,7 @@ class DBNTransformer(
         scores : ndarray of shape (n_samples,)
             Higher means more probable.
         """
-        X = validate_fitted_input(self, X)
+        X = validate_fitted_input(self, X, "score_samples")
         W, b_hid, b_vis = (
             self.coefs_[0],
             self.intercepts_[0],
@@ -230,7 +231,7 @@ class DBNTransformer(
             V = self._prepare_visibles(X_chunk)
             return -free_energy(V, W, b_hid, b_vis, self.visible_units_)[:, None]
 
-        return apply_in_chunks(negative_free_energy, X, 1, W.dtype).ravel()
+        return apply_in_chunks(negative_free_energy, X, 1, W.dtype)[:, 0]
 
     def score(self, X, y=None):
         """Mean negative free energy of the rows of X (higher is better).
@@ -252,7 +253,8 @@ class DBNTransformer(
         score : float
             Mean of ``score_samples(X)``.
         """
-        return float(np.mean(self.score_samples(X)))
+        scores = self.score_samples(X)
+        return float(xp_of(scores).mean(scores))
 
     def sample(self, n_samples=1, *, n_gibbs_steps=1000, random_state=None):
         """Generate rows: a Gibbs chain in the top RBM, then a down-pass.
@@ -277,15 +279,15 @@ class DBNTransformer(
         check_is_fitted(self)
         n_samples = check_positive_int(n_samples, "n_samples")
         n_gibbs_steps = check_positive_int(n_gibbs_steps, "n_gibbs_steps")
-        rng = make_rng(random_state)
         W, b_hid, b_vis = (
             self.coefs_[-1],
             self.intercepts_[-1],
             self.visible_intercepts_[-1],
         )
+        rng = device_random(make_rng(random_state), W)
         units = self.visible_units_ if len(self.coefs_) == 1 else "bernoulli"
         start = sample_visibles(
-            np.zeros((n_samples, W.shape[1]), dtype=W.dtype), W, b_vis, units, rng
+            zeros((n_samples, W.shape[1]), W.dtype, W), W, b_vis, units, rng
         )
         _, H_mean, _ = gibbs_chain(
             mean_hiddens(start, W, b_hid), W, b_hid, b_vis, units, n_gibbs_steps, rng
@@ -296,4 +298,5 @@ class DBNTransformer(
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.array_api_support = True
         return tags

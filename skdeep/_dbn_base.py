@@ -36,6 +36,7 @@ from skdeep._utils import (
     to_dense,
 )
 from skdeep._wake_sleep import split_params, untie, wake_sleep_gradients
+from skdeep._xp import asarray, copy, take_rows, to_numpy, xp_of, zeros
 
 # The pseudo-likelihood is monitored on this many rows of each layer's input,
 # flipping this many of its visible units (a scaled, unbiased estimate).
@@ -200,14 +201,15 @@ def init_rbm(inputs, n_hidden, visible_units, labels, rng):
         visible_mean = column_means(inputs)
     else:
         visible_mean = np.zeros(n_visible)
-    bias = init_visible_bias(visible_mean, VISIBLE_OUTPUT[visible_units], dtype)
+    bias = init_visible_bias(visible_mean, VISIBLE_OUTPUT[visible_units], np.float64)
     n_labels = 0 if labels is None else labels.shape[1]
     if n_labels:
-        bias = np.concatenate([bias, np.log(labels.mean(axis=0) + 1e-3)])
+        frequencies = to_numpy(labels).mean(axis=0)
+        bias = np.concatenate([bias, np.log(frequencies + 1e-3)])
     return [
-        init_weights(n_visible + n_labels, n_hidden, rng, dtype),
-        np.zeros(n_hidden, dtype=dtype),
-        bias.astype(dtype),
+        init_weights(n_visible + n_labels, n_hidden, rng, dtype, inputs),
+        zeros(n_hidden, dtype, inputs),
+        asarray(bias, inputs, dtype),
     ]
 
 
@@ -384,7 +386,7 @@ class BaseDBN(BaseEstimator):
         visible_units = self.visible_units_
 
         def step(params, batch):
-            V = to_dense(self._prepare_visibles(X[batch]))
+            V = to_dense(self._prepare_visibles(take_rows(X, batch)))
             grads, error = wake_sleep_gradients(
                 V,
                 params,
@@ -416,14 +418,14 @@ class BaseDBN(BaseEstimator):
         one-hot label rows ``Y`` when given."""
         n_labels = 0 if Y is None else Y.shape[1]
         chain = [None]  # where a persistent chain stopped
-        workspace = Workspace()
+        workspace = Workspace(like=inputs)
 
         def step(params, batch):
             V0 = gather_rows(
                 inputs, batch if rows is None else rows[batch], prepare, workspace
             )
             if n_labels:
-                V0 = np.hstack([V0, Y[batch]])
+                V0 = xp_of(V0).concat([V0, take_rows(Y, batch)], axis=1)
             grads, error, chain_end, _ = cd_gradient(
                 V0,
                 params,
@@ -439,10 +441,15 @@ class BaseDBN(BaseEstimator):
                 scale=scale,
             )
             if self.persistent:  # kept out of the workspace's reused buffers
-                chain[0] = chain_end.copy()
+                chain[0] = copy(chain_end)
             return error, grads
 
         return step
+
+    @property
+    def _reference_weights(self):
+        """The array whose library and device inputs must share."""
+        return self.coefs_[0]
 
     @property
     def pretrain_n_iter_(self):
@@ -470,7 +477,7 @@ class BaseDBN(BaseEstimator):
         features = np.sort(rng.choice(inputs.shape[1], n_features, replace=False))
         V = gather_rows(inputs, rows, prepare)
         return lambda params: float(
-            np.mean(pseudo_log_likelihood(V, *params, features=features))
+            xp_of(V).mean(pseudo_log_likelihood(V, *params, features=features))
         )
 
     def _set_pretrained(self, pretrained):

@@ -13,10 +13,9 @@ The last layer's activation names an output head (see
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.utils.extmath import safe_sparse_dot
 
 from skdeep._activations import ACTIVATIONS, DERIVATIVES, HEADS
+from skdeep._xp import asarray, dot_all, is_numpy, matmul, numpy_dtype, xp_of
 
 
 @dataclass(frozen=True)
@@ -33,23 +32,30 @@ class Dense:
     transpose: bool = False
 
 
-def init_weights(n_in, n_out, rng, dtype):
-    """Glorot-uniform weights: U(-b, b), b = sqrt(6 / (n_in + n_out))."""
+def init_weights(n_in, n_out, rng, dtype, like=None):
+    """Glorot-uniform weights: U(-b, b), b = sqrt(6 / (n_in + n_out)).
+
+    Drawn on the host (the same weights whatever the library), then put in
+    like's namespace and device when ``like`` is given.
+    """
     bound = np.sqrt(6.0 / (n_in + n_out))
-    return rng.uniform(-bound, bound, (n_in, n_out)).astype(dtype)
+    W = rng.uniform(-bound, bound, (n_in, n_out)).astype(numpy_dtype(dtype))
+    return W if like is None else asarray(W, like, dtype)
 
 
-def init_visible_bias(visible_mean, output, dtype):
+def init_visible_bias(visible_mean, output, dtype, like=None):
     """Bias whose output matches the data mean: logit(mean) for a sigmoid output.
 
     Starting the reconstruction at the data mean lets the first updates go to
-    the weights (Hinton's practical guide, section 8).
+    the weights (Hinton's practical guide, section 8). ``visible_mean`` is a
+    host (numpy) array; see ``init_weights`` for ``like``.
     """
     mean = np.asarray(visible_mean, dtype=np.float64)
     if output == "sigmoid":
         mean = np.clip(mean, 1e-3, 1 - 1e-3)
         mean = np.log(mean / (1 - mean))
-    return mean.astype(dtype)
+    mean = mean.astype(numpy_dtype(dtype))
+    return mean if like is None else asarray(mean, like, dtype)
 
 
 def layer_weight(params, layer):
@@ -61,13 +67,7 @@ def layer_weight(params, layer):
 def affine(A, W, b, out=None):
     """A W + b as a dense array, for dense or CSR A (written into ``out``, a
     C-ordered array of the result's shape and dtype, when given)."""
-    if out is None:
-        Z = safe_sparse_dot(A, W, dense_output=True)
-    elif sp.issparse(A):
-        Z = out
-        Z[...] = safe_sparse_dot(A, W, dense_output=True)
-    else:
-        Z = np.matmul(A, W, out=out)
+    Z = matmul(A, W, out)
     Z += b
     return Z
 
@@ -114,11 +114,11 @@ def backward(
         layer = layers[i]
         A = masked_inputs[i] if i in masked_inputs else _masked(acts, masks, i)
         if layer.transpose:  # the gradient of W itself, not of W^T: no copy
-            grad_W = safe_sparse_dot(delta.T, A, dense_output=True)
+            grad_W = _transposed_product(delta, A)
         else:
-            grad_W = safe_sparse_dot(A.T, delta, dense_output=True)
+            grad_W = _transposed_product(A, delta)
         _accumulate(grads, layer.weight, grad_W)
-        _accumulate(grads, layer.bias, delta.sum(axis=0))
+        _accumulate(grads, layer.bias, xp_of(delta).sum(delta, axis=0))
         if i == 0:
             break
         grad_A = delta @ layer_weight(params, layer).T
@@ -128,8 +128,16 @@ def backward(
             grad_A += hidden_grads[i]
         delta = DERIVATIVES[layers[i - 1].activation](acts[i], grad_A)
     return [
-        np.zeros_like(p) if g is None else g for p, g in zip(params, grads, strict=True)
+        xp_of(p).zeros_like(p) if g is None else g
+        for p, g in zip(params, grads, strict=True)
     ]
+
+
+def _transposed_product(A, B):
+    """A^T B, for dense or CSR A."""
+    if is_numpy(A):
+        return matmul(A.T, B)
+    return A.T @ B
 
 
 def _accumulate(grads, index, value):
@@ -168,7 +176,7 @@ def loss_and_gradient(
     acts = forward(params, layers, X, masks, masked_inputs)
     head = HEADS[layers[-1].activation]
     logits = acts[-1]
-    delta = head.output(logits.copy())
+    delta = head.output(xp_of(logits).asarray(logits, copy=True))
     delta -= Y
     if sample_weight is None:
         loss = head.loss(Y, logits) / X.shape[0]
@@ -176,7 +184,7 @@ def loss_and_gradient(
     else:
         weights = normalized_weights(sample_weight, logits.dtype)
         loss = head.loss(Y, logits, weights)
-        delta *= weights[:, np.newaxis]
+        delta *= weights[:, None]
     hidden_grads = {}
     for index, penalty in (penalties or {}).items():
         penalty_loss, hidden_grads[index] = penalty(acts[index])
@@ -196,15 +204,15 @@ def weight_decay(W, grad, alpha):
     slower here.)
     """
     grad += alpha * W
-    flat_W = W.reshape(-1)
-    return 0.5 * alpha * float(np.dot(flat_W, flat_W))
+    return 0.5 * alpha * dot_all(W, W)
 
 
 def normalized_weights(sample_weight, dtype):
     """w_i / sum_i w_i (all 0 when the sum is 0)."""
-    total = float(np.sum(sample_weight))
+    xp = xp_of(sample_weight)
+    total = float(xp.sum(sample_weight))
     scale = 1.0 / total if total > 0 else 0.0
-    return (np.asarray(sample_weight) * scale).astype(dtype)
+    return xp.astype(sample_weight * scale, dtype)
 
 
 def uniform_bits(rng, shape):
@@ -214,7 +222,9 @@ def uniform_bits(rng, shape):
     A 16-bit uniform u decides a coin of probability p as u < 65536 p, to
     1/65536: a quarter of the random words of ``rng.random``.
     """
-    if not isinstance(rng.bit_generator, np.random.PCG64):
+    if not isinstance(rng, np.random.Generator) or not isinstance(
+        rng.bit_generator, np.random.PCG64
+    ):
         return None
     size = int(np.prod(shape))
     words = rng.bit_generator.random_raw(-(-size // 4))
@@ -227,12 +237,14 @@ def dropout_masks(acts_shapes, rate, rng, dtype):
     ``acts_shapes`` maps an activation index to its shape.
     """
     keep = 1.0 - rate
-    scale = np.asarray(1.0 / keep, dtype=dtype)
     masks = {}
     for i, shape in acts_shapes.items():
         bits = uniform_bits(rng, shape)
-        kept = rng.random(shape) < keep if bits is None else bits < 65536 * keep
-        masks[i] = np.multiply(kept, scale, dtype=dtype)
+        if bits is None:  # another bit generator, or another library
+            kept = rng.random(shape, dtype=dtype) < keep
+            masks[i] = xp_of(kept).astype(kept, dtype) / keep
+        else:
+            masks[i] = np.multiply(bits < 65536 * keep, 1.0 / keep, dtype=dtype)
     return masks
 
 

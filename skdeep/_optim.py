@@ -8,6 +8,8 @@ fresh every minibatch), which saves a temporary per parameter.
 
 import numpy as np
 
+from skdeep._xp import ufunc, xp_of
+
 
 class SGD:
     """Gradient descent with (optionally Nesterov) momentum.
@@ -19,7 +21,7 @@ class SGD:
         self.learning_rate = learning_rate
         self.momentum = momentum
         self.nesterov = nesterov
-        self.velocities = [np.zeros_like(p) for p in params]
+        self.velocities = [xp_of(p).zeros_like(p) for p in params]
 
     def update(self, params, grads):
         """Take one step against ``grads``, in place on ``params``."""
@@ -53,9 +55,9 @@ class Adam:
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.t = 0
-        self.first = [np.zeros_like(p) for p in params]
-        self.second = [np.zeros_like(p) for p in params]
-        self.scratch = [np.empty_like(p) for p in params]
+        self.first = [xp_of(p).zeros_like(p) for p in params]
+        self.second = [xp_of(p).zeros_like(p) for p in params]
+        self.scratch = [xp_of(p).empty_like(p) for p in params]
 
     def update(self, params, grads):
         """Take one step against ``grads``, in place on ``params``."""
@@ -69,19 +71,19 @@ class Adam:
             * (1 - b1)
             / root
         )
-        epsilon = self.epsilon / root
+        epsilon = float(self.epsilon / root)
         moments = zip(self.first, self.second, self.scratch, strict=True)
         for p, g, (m, s, buf) in zip(params, grads, moments, strict=True):
             # every operation in place: each pass over the weights costs
             # about as much as a small minibatch product
             m *= b1
             m += g
-            np.multiply(g, g, out=g)  # the gradient is ours to overwrite
+            g = ufunc("multiply", g, g, out=g)  # the gradient is ours to overwrite
             s *= b2
             s += g
-            np.sqrt(s, out=buf)
+            buf = ufunc("sqrt", s, out=buf)
             buf += epsilon
-            np.divide(m, buf, out=buf)
+            buf = ufunc("divide", m, buf, out=buf)
             buf *= step
             p -= buf
 

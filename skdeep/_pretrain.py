@@ -13,6 +13,8 @@ from collections import namedtuple
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from skdeep._xp import all_finite, copy
+
 History = namedtuple("History", ["loss", "monitor"])
 
 
@@ -66,7 +68,7 @@ def minibatches(n_samples, batch_size, rng):
 
 
 def _all_finite(params):
-    return all(np.isfinite(p).all() for p in params)
+    return all(all_finite(p) for p in params)
 
 
 @np.errstate(over="ignore", invalid="ignore", divide="ignore")
@@ -107,7 +109,7 @@ def run_epochs(
     limit = None
     for epoch in range(n_epochs):
         start = time.perf_counter()
-        snapshot = [p.copy() for p in params]
+        snapshot = [copy(p) for p in params]
         total = 0.0
         for batch in minibatches(n_samples, batch_size, rng):
             loss, grads = step(params, batch)

@@ -27,6 +27,7 @@ import numpy as np
 from skdeep._activations import HEADS, kl_sparsity, softplus
 from skdeep._network import affine, uniform_bits
 from skdeep._utils import Workspace
+from skdeep._xp import dot_all, full, less, matmul, stacked, ufunc, xp_of
 
 # The output function of p(v | h) for each visible type.
 VISIBLE_OUTPUT = {"bernoulli": "sigmoid", "gaussian": "identity"}
@@ -49,10 +50,12 @@ def mean_visibles(H, W, b_vis, visible_units, n_labels=0, out=None):
     into ``out`` when given.
     """
     Z = affine(H, W.T, b_vis, out)
+    output = HEADS[VISIBLE_OUTPUT[visible_units]].output
+    if not n_labels:
+        return output(Z)
     n_main = Z.shape[1] - n_labels
-    HEADS[VISIBLE_OUTPUT[visible_units]].output(Z[:, :n_main])
-    if n_labels:
-        HEADS["softmax"].output(Z[:, n_main:])
+    Z[:, :n_main] = output(Z[:, :n_main])
+    Z[:, n_main:] = HEADS["softmax"].output(Z[:, n_main:])
     return Z
 
 
@@ -76,7 +79,8 @@ def _sample_around(mean, visible_units, rng, n_labels=0, out=None):
         sample += main
     if not n_labels:
         return sample
-    return np.hstack([sample, sample_categorical(mean[:, n_main:], rng)])
+    labels = sample_categorical(mean[:, n_main:], rng)
+    return xp_of(sample).concat([sample, labels], axis=1)
 
 
 def sample_categorical(P, rng):
@@ -100,9 +104,9 @@ def sample_bernoulli(P, rng, out=None):
     bits = uniform_bits(rng, P.shape)
     if bits is not None:
         U = np.multiply(bits, P.dtype.type(1 / 65536), out=out, dtype=P.dtype)
-    else:
+    else:  # another bit generator, or a DeviceRandom
         U = rng.random(P.shape, dtype=P.dtype, out=out)
-    return np.less(U, P, out=U)  # the bool result lands as 0.0 / 1.0 in U
+    return less(U, P, out=U)  # numpy: the bool result lands as 0.0 / 1.0 in U
 
 
 def free_energy(V, W, b_hid, b_vis, visible_units, n_labels=0):
@@ -112,19 +116,26 @@ def free_energy(V, W, b_hid, b_vis, visible_units, n_labels=0):
     Gaussian:  ||v - b||^2 / 2 - sum_j softplus(c_j + v W_j);
     a label group adds -y.b_y.
     """
-    hidden_term = softplus(affine(V, W, b_hid)).sum(axis=1)
+    xp = xp_of(W)
+    hidden_term = xp.sum(softplus(affine(V, W, b_hid)), axis=1)
     n_main = V.shape[1] - n_labels
     visible_term = _visible_energy(V[:, :n_main], b_vis[:n_main], visible_units)
     if n_labels:
-        visible_term = visible_term - np.asarray(V[:, n_main:] @ b_vis[n_main:])
+        visible_term = visible_term - _vector_product(V[:, n_main:], b_vis[n_main:])
     return visible_term - hidden_term
+
+
+def _vector_product(V, b):
+    """V b as a 1-D array, for dense or CSR V."""
+    product = V @ b
+    return np.asarray(product).ravel() if isinstance(b, np.ndarray) else product
 
 
 def _visible_energy(V, b_vis, visible_units):
     """The visible units' own energy: -v.b, or ||v - b||^2 / 2 (Gaussian)."""
     if visible_units == "bernoulli":
-        return -np.asarray(V @ b_vis).ravel()
-    return 0.5 * np.sum((V - b_vis) ** 2, axis=1)
+        return -_vector_product(V, b_vis)
+    return 0.5 * xp_of(b_vis).sum((V - b_vis) ** 2, axis=1)
 
 
 def label_free_energies(V, W, b_hid, b_vis, visible_units, n_labels):
@@ -151,15 +162,16 @@ def pseudo_log_likelihood(V, W, b_hid, b_vis, features=None):
     those units scaled by n_visible / len(features), an unbiased estimate at
     a fraction of the cost.
     """
-    features = np.arange(V.shape[1]) if features is None else np.asarray(features)
+    xp = xp_of(W)
+    features = range(V.shape[1]) if features is None else [int(i) for i in features]
     Z = affine(V, W, b_hid)
-    base = softplus(Z).sum(axis=1)
+    base = xp.sum(softplus(Z), axis=1)
     flip = 1 - 2 * V
-    total = np.zeros(V.shape[0], dtype=np.float64)
+    total = full(V.shape[0], 0.0, xp.float64, W)
     for i in features:
-        flipped = softplus(Z + flip[:, i : i + 1] * W[i]).sum(axis=1)
+        flipped = xp.sum(softplus(Z + flip[:, i : i + 1] * W[i, :]), axis=1)
         # F(v) - F(v') = (v'_i - v_i) b_i + S(v') - S(v), S = sum softplus
-        total -= softplus(flip[:, i] * b_vis[i] + flipped - base)
+        total -= xp.astype(softplus(flip[:, i] * b_vis[i] + flipped - base), xp.float64)
     return total * (V.shape[1] / len(features))
 
 
@@ -188,7 +200,7 @@ def gibbs_chain(
     buffers (valid until its next use); ``last_sample``, when given, receives
     the last visible sample (unless the visibles have a label group).
     """
-    ws = Workspace(enabled=False) if workspace is None else workspace
+    ws = Workspace(enabled=False, like=W) if workspace is None else workspace
     m, n_visible = H_mean.shape[0], W.shape[0]
     dtype = W.dtype
     first_mean = None
@@ -245,15 +257,15 @@ def cd_gradient(
     until the next call with it, so copy the chain to keep it.
     """
     W, b_hid, b_vis = params
-    ws = Workspace(enabled=False) if workspace is None else workspace
-    (n, n_visible), (n_hidden, dtype) = V0.shape, W.shape[1:] + (W.dtype,)
+    ws = Workspace(enabled=False, like=W) if workspace is None else workspace
+    (n, n_visible), n_hidden, dtype = V0.shape, W.shape[1], W.dtype
     m = n if chain is None else chain.shape[0]
     # data and model statistics stacked, [V0; V_neg] and [-H0 / n; H_neg / m],
     # so that one product (and one matrix-vector product per bias) gives the
     # gradient: d/dW = V0^T (dZ_sparsity - H0 / n) + V_neg^T H_neg / m
     V_pair = ws.get("v_pair", (n + m, n_visible), dtype)
     H_pair = ws.get("h_pair", (n + m, n_hidden), dtype)
-    H0 = mean_hiddens(V0, W, b_hid, H_pair[:n])
+    H0 = mean_hiddens(V0, W, b_hid, H_pair[:n, ...])
     V_neg, H_neg, reconstruction = gibbs_chain(
         H0 if chain is None else chain,
         W,
@@ -264,20 +276,18 @@ def cd_gradient(
         rng,
         n_labels,
         ws,
-        last_sample=V_pair[n:],
+        last_sample=V_pair[n:, ...],
     )
     if chain is not None:  # a persistent chain does not start at the data
         H_sample = sample_bernoulli(H0, rng, ws.get("h_sample", H0.shape, dtype))
         out = ws.get("v_mean1", V0.shape, dtype)
         reconstruction = mean_visibles(H_sample, W, b_vis, visible_units, n_labels, out)
-    V_pair[:n] = V0
-    if not np.shares_memory(V_neg, V_pair):  # a label group: a new array
-        V_pair[n:] = V_neg
+    V_pair = stacked(V_pair, V0, V_neg)  # numpy: V_neg is already there
     reconstruction -= V0
-    residual = reconstruction.ravel()
-    error = float(np.dot(residual, residual)) / n
-    _scale_positive(H0, scale, sparsity_target, sparsity_weight)
-    np.multiply(H_neg, scale / m, out=H_pair[n:])
+    error = dot_all(reconstruction, reconstruction) / n
+    H0 = _scale_positive(H0, scale, sparsity_target, sparsity_weight)
+    H_neg_scaled = ufunc("multiply", H_neg, scale / m, out=H_pair[n:, ...])
+    H_pair = stacked(H_pair, H0, H_neg_scaled)  # numpy: both are already there
     grads = _stacked_gradients(V_pair, H_pair, n, W, scale * alpha, scale, ws)
     return CD(grads, error, H_neg, V_neg)
 
@@ -293,6 +303,7 @@ def _scale_positive(H0, scale, sparsity_target, sparsity_weight):
         H0 *= scale
     else:
         H0 *= -scale / n
+    return H0
 
 
 def _stacked_gradients(V_pair, H_pair, n, W, decay, scale, ws):
@@ -302,12 +313,12 @@ def _stacked_gradients(V_pair, H_pair, n, W, decay, scale, ws):
     H_pair is already scaled (see cd_gradient), ``decay`` multiplies W.
     """
     m, dtype = V_pair.shape[0] - n, W.dtype
-    grad_W = np.matmul(V_pair.T, H_pair, out=ws.get("grad_W", W.shape, dtype))
+    grad_W = matmul(V_pair.T, H_pair, out=ws.get("grad_W", W.shape, dtype))
     if decay > 0:
-        grad_W += np.multiply(W, decay, out=ws.get("decay", W.shape, dtype))
-    weights = np.full(n + m, scale / m, dtype=dtype)
+        grad_W += ufunc("multiply", W, decay, out=ws.get("decay", W.shape, dtype))
+    weights = full(n + m, scale / m, dtype, W)
     weights[:n] = -scale / n
-    grad_b_hid = np.ones(n + m, dtype=dtype) @ H_pair
+    grad_b_hid = full(n + m, 1.0, dtype, W) @ H_pair
     return [grad_W, grad_b_hid, weights @ V_pair]
 
 

@@ -17,7 +17,7 @@ from sklearn.utils.validation import (
 
 from skdeep._network import forward
 from skdeep._supervised import Targets
-from skdeep._utils import restore_on_error, validate_data
+from skdeep._utils import FLOATS, restore_on_error, validate_data
 
 REGRESSOR_PARAMETERS_DOC = """\
     unlabeled_label : float or None, default=None
@@ -105,7 +105,7 @@ class RegressorHeadMixin(RegressorMixin):
                 X,
                 y,
                 accept_sparse="csr",
-                dtype=[np.float64, np.float32],
+                dtype=FLOATS,
                 multi_output=True,
                 y_numeric=True,
                 reset=not continuing,
@@ -114,7 +114,7 @@ class RegressorHeadMixin(RegressorMixin):
             self,
             X,
             accept_sparse="csr",
-            dtype=[np.float64, np.float32],
+            dtype=FLOATS,
             reset=not continuing,
         )
         allow_nan = _is_nan(marker)

@@ -2,7 +2,6 @@
 
 from numbers import Integral, Real
 
-import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 
@@ -16,6 +15,7 @@ from skdeep._sae_base import (
     BaseSAE,
 )
 from skdeep._utils import (
+    FLOATS,
     StreamedPretrainingMixin,
     apply_in_chunks,
     decode_codes,
@@ -28,6 +28,7 @@ from skdeep._utils import (
     validate_data,
     validate_fitted_input,
 )
+from skdeep._xp import device_random, xp_of
 
 
 @fill_doc(
@@ -168,8 +169,8 @@ class StackedAutoencoderTransformer(
         self : object
             The fitted transformer.
         """
-        X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32])
-        rng = make_rng(self.random_state)
+        X = validate_data(self, X, accept_sparse="csr", dtype=FLOATS)
+        rng = device_random(make_rng(self.random_state), X)
         self._stream = None
         stack = self._pretrain_stack(X, rng)
         self.loss_curve_ = self._fine_tune(X, stack, rng)
@@ -215,7 +216,7 @@ class StackedAutoencoderTransformer(
         codes : ndarray of shape (n_samples, hidden_layer_sizes[-1])
             The codes, in the dtype of the fitted weights.
         """
-        X = validate_fitted_input(self, X)
+        X = validate_fitted_input(self, X, "transform")
         return map_rows(self._top_codes, self, X, self._n_features_out)
 
     def inverse_transform(self, X):
@@ -252,18 +253,20 @@ class StackedAutoencoderTransformer(
         score : float
             Minus the mean squared reconstruction error.
         """
-        X = validate_fitted_input(self, X)
+        X = validate_fitted_input(self, X, "score")
+        xp = xp_of(X)
 
         def squared_errors(X_chunk):
             X_chunk = to_dense(X_chunk)
             R = self._decode_stack(self._top_codes(X_chunk))
-            return ((X_chunk - R) ** 2).sum(axis=1, keepdims=True)
+            return xp.sum((X_chunk - R) ** 2, axis=1, keepdims=True, dtype=xp.float64)
 
-        errors = apply_in_chunks(squared_errors, X, 1, np.float64)
-        return -float(errors.mean()) / X.shape[1]
+        errors = apply_in_chunks(squared_errors, X, 1, xp.float64)
+        return -float(xp.mean(errors)) / X.shape[1]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.array_api_support = True
         return tags

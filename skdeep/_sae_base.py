@@ -199,6 +199,11 @@ class BaseSAE(BaseEstimator):
         return lambda A: standardize(A, self.mean_, self.scale_)
 
     @property
+    def _reference_weights(self):
+        """The array whose library and device inputs must share."""
+        return self.coefs_[0]
+
+    @property
     def pretrain_n_iter_(self):
         """Epochs each layer's pretraining ran."""
         return [len(curve) for curve in self.pretrain_loss_curves_]
@@ -303,6 +308,7 @@ class BaseSAE(BaseEstimator):
                 else column_means(inputs),
                 rng=rng,
                 dtype=inputs.dtype,
+                like=inputs,
             )
             return params, self._optimizer(params, self._pretrain_learning_rate)
 

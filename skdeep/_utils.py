@@ -8,10 +8,12 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import _fit_context
 from sklearn.utils import check_random_state, gen_batches
+from sklearn.utils._array_api import check_same_namespace, get_namespace
 from sklearn.utils.validation import check_array, check_is_fitted
 from sklearn.utils.validation import validate_data as sklearn_validate_data
 
 from skdeep._pretrain import Stream
+from skdeep._xp import empty, is_numpy, take_rows, to_numpy, xp_of
 
 # Rows per chunk in transform-like methods: memory stays bounded by the output
 # plus one chunk of intermediate codes.
@@ -27,15 +29,18 @@ class Workspace:
     that keep one workspace allocate nothing per minibatch: fresh large
     temporaries cost page faults and cache misses comparable to the
     products themselves. ``Workspace(enabled=False)`` allocates fresh arrays.
+    For arrays of another library (``like``), every request is a fresh
+    array on like's device: only numpy writes into buffers (see ``_xp``).
     """
 
-    def __init__(self, enabled=True):
-        self.enabled = enabled
+    def __init__(self, enabled=True, like=None):
+        self.enabled = enabled and (like is None or is_numpy(like))
+        self.like = like
         self._arrays = {}
 
     def get(self, name, shape, dtype):
         if not self.enabled:
-            return np.empty(shape, dtype=dtype)
+            return empty(shape, dtype, self.like)
         array = self._arrays.get(name)
         if (
             array is None
@@ -136,17 +141,20 @@ def gather_rows(X, rows, prepare=None, workspace=None):
     ``workspace`` when one is given (no new array per minibatch); otherwise,
     and for ``prepare`` (standardization, say) and CSR rows, it is indexed.
     """
-    if prepare is None and workspace is not None and not sp.issparse(X):
+    if prepare is None and workspace is not None and isinstance(X, np.ndarray):
         out = workspace.get("batch", (len(rows), X.shape[1]), X.dtype)
         # mode="clip": the rows are valid, and "raise" would copy through a
         # temporary buffer when given ``out``
         return np.take(X, rows, axis=0, out=out, mode="clip")
-    batch = X[rows]
+    batch = take_rows(X, rows)
     return to_dense(batch if prepare is None else prepare(batch))
 
 
 def column_means(X):
-    """Mean of each column of dense or CSR X, as a 1-D float64 array."""
+    """Mean of each column of dense or CSR X, as a 1-D float64 numpy array
+    (on the host, whatever X's library)."""
+    if not is_numpy(X):
+        return to_numpy(xp_of(X).mean(X, axis=0)).astype(np.float64)
     return np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
 
 
@@ -157,7 +165,8 @@ def value_range(X):
         if X.nnz < X.shape[0] * X.shape[1]:
             values = np.append(values, 0)
         return float(values.min()), float(values.max())
-    return float(X.min()), float(X.max())
+    xp = xp_of(X)
+    return float(xp.min(X)), float(xp.max(X))
 
 
 def standardize(X, mean, scale):
@@ -166,7 +175,13 @@ def standardize(X, mean, scale):
 
 
 def standardization(X):
-    """Column means and standard deviations (constant columns get scale 1)."""
+    """Column means and standard deviations (constant columns get scale 1),
+    in X's dtype, library and device."""
+    if not is_numpy(X):
+        xp = xp_of(X)
+        mean = xp.mean(X, axis=0)
+        scale = xp.sqrt(xp.mean((X - mean) ** 2, axis=0))
+        return mean, xp.where(scale < 1e-12, xp.ones_like(scale), scale)
     mean = column_means(X)
     # squared deviations summed chunk by chunk: no temporary the size of X
     sum_squares = np.zeros(X.shape[1])
@@ -183,38 +198,57 @@ def apply_in_chunks(fn, X, n_outputs, dtype, rows=None):
     """``fn`` applied to row chunks of X (of ``X[rows]``, without copying
     them all), written into one preallocated array."""
     n_rows = X.shape[0] if rows is None else len(rows)
-    out = np.empty((n_rows, n_outputs), dtype=dtype)
+    out = empty((n_rows, n_outputs), dtype, X)
     for chunk in gen_batches(n_rows, CHUNK_SIZE):
-        out[chunk] = fn(X[chunk] if rows is None else X[rows[chunk]])
+        out[chunk, ...] = fn(
+            X[chunk, ...] if rows is None else take_rows(X, rows[chunk])
+        )
     return out
+
+
+# dtype= of the validation calls: float64 or float32 kept, in X's library
+# (with array_api_dispatch) or numpy's.
+FLOATS = "floats"
+
+
+def _float_dtypes(kwargs, X):
+    if kwargs.get("dtype") == FLOATS:
+        xp, _ = get_namespace(X)
+        kwargs["dtype"] = [xp.float64, xp.float32]
+    return kwargs
 
 
 def validate_data(estimator, *args, **kwargs):
     """sklearn's ``validate_data``, without the RuntimeWarning its finiteness
-    test raises (inf - inf in a sum) on the way to its clear ValueError."""
+    test raises (inf - inf in a sum) on the way to its clear ValueError;
+    ``dtype=FLOATS`` keeps float64 and float32 (else float64) in X's library."""
+    kwargs = _float_dtypes(kwargs, args[0] if args else kwargs.get("X"))
     with np.errstate(invalid="ignore", over="ignore"):
         return sklearn_validate_data(estimator, *args, **kwargs)
 
 
-def validate_fitted_input(estimator, X):
-    """X checked against a fitted estimator: finite, 2-D, the fitted width."""
+def validate_fitted_input(estimator, X, method="transform"):
+    """X checked against a fitted estimator: finite, 2-D, the fitted width,
+    and (with array_api_dispatch) of the fitted weights' library and device."""
     check_is_fitted(estimator)
-    return validate_data(
-        estimator, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
-    )
+    check_same_namespace(X, estimator, attribute="_reference_weights", method=method)
+    return validate_data(estimator, X, accept_sparse="csr", dtype=FLOATS, reset=False)
 
 
 def map_rows(fn, estimator, X, n_outputs):
     """``fn`` over row chunks of X, in the dtype of X and the fitted weights."""
-    dtype = np.result_type(X.dtype, estimator.coefs_[0].dtype)
+    dtype = xp_of(X).result_type(X.dtype, estimator.coefs_[0].dtype)
     return apply_in_chunks(fn, X, n_outputs, dtype)
 
 
 def decode_codes(estimator, X, down_pass):
     """``inverse_transform``: top-layer codes X mapped by ``down_pass``."""
     check_is_fitted(estimator)
+    check_same_namespace(
+        X, estimator, attribute="_reference_weights", method="inverse_transform"
+    )
     with np.errstate(invalid="ignore", over="ignore"):  # see validate_data
-        X = check_array(X, dtype=[np.float64, np.float32])
+        X = check_array(X, **_float_dtypes({"dtype": FLOATS}, X))
     n_codes = estimator._n_features_out
     if X.shape[1] != n_codes:
         raise ValueError(
@@ -316,7 +350,7 @@ class StreamedPretrainingMixin:
             self,
             X,
             accept_sparse="csr",
-            dtype=[np.float64, np.float32],
+            dtype=FLOATS,
             reset=not fitted,
         )
         stream = streaming_state(self, fitted)

@@ -22,8 +22,6 @@ same order, in the descent direction.
 
 from collections import namedtuple
 
-import numpy as np
-
 from skdeep._rbm import (
     cd_gradient,
     label_free_energies,
@@ -31,6 +29,7 @@ from skdeep._rbm import (
     mean_visibles,
     sample_bernoulli,
 )
+from skdeep._xp import copy, dot_all, xp_of
 
 Layers = namedtuple("Layers", ["recognition", "generative", "top"])
 
@@ -49,8 +48,8 @@ def untie(stack):
     the RBM's W and W^T; the top RBM is shared (not copied).
     """
     lower = stack[:-1]
-    recognition = [p.copy() for W, c, _ in lower for p in (W, c)]
-    generative = [p.copy() for W, _, b in lower for p in (W.T, b)]
+    recognition = [copy(p) for W, c, _ in lower for p in (W, c)]
+    generative = [copy(p) for W, _, b in lower for p in (W.T, b)]
     return recognition + generative + list(stack[-1])
 
 
@@ -78,8 +77,8 @@ def generative_gradients(states, generative, visible_units):
         prediction = mean_visibles(states[k + 1], G.T, b, _units(k, visible_units))
         residual = states[k] - prediction
         n = residual.shape[0]
-        grads += [-(states[k + 1].T @ residual) / n, -residual.mean(axis=0)]
-        errors.append(float(np.sum(residual**2)) / n)
+        grads += [-(states[k + 1].T @ residual) / n, -_column_means(residual)]
+        errors.append(dot_all(residual, residual) / n)
     return grads, errors
 
 
@@ -106,8 +105,12 @@ def recognition_gradients(states, recognition):
     for k, (R, c) in enumerate(recognition):
         residual = states[k + 1] - mean_hiddens(states[k], R, c)
         n = residual.shape[0]
-        grads += [-(states[k].T @ residual) / n, -residual.mean(axis=0)]
+        grads += [-(states[k].T @ residual) / n, -_column_means(residual)]
     return grads
+
+
+def _column_means(A):
+    return xp_of(A).mean(A, axis=0)
 
 
 def label_logits(V, recognition, top, visible_units):
@@ -140,7 +143,8 @@ def wake_sleep_gradients(
         states, layers.generative, visible_units
     )
     n_labels = 0 if labels is None else labels.shape[1]
-    top_visible = states[-1] if labels is None else np.hstack([states[-1], labels])
+    top = states[-1]
+    top_visible = top if labels is None else xp_of(top).concat([top, labels], axis=1)
     top_units = _units(len(layers.recognition), visible_units)
     cd = cd_gradient(
         top_visible,

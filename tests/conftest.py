@@ -1,6 +1,11 @@
 """Fixtures shared by the test modules."""
 
+import os
 import warnings
+
+# scikit-learn's Array API checks need scipy's own Array API support, which
+# is read once, when scipy is first imported: before anything imports it.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 import pytest
 from sklearn.exceptions import ConvergenceWarning
