@@ -21,7 +21,7 @@ from skdeep._activations import softplus
 from skdeep._network import forward
 from skdeep._pseudo_labels import PSEUDO_LABELS, multilabel_pseudo_labels
 from skdeep._supervised import Targets
-from skdeep._utils import FLOATS, restore_on_error, to_dense, validate_data
+from skdeep._utils import FLOATS, numpy_only, restore_on_error, to_dense, validate_data
 
 # Pseudo-labels are recomputed every this many epochs; with "network" (Lee,
 # 2013) their weight ramps up linearly over the first 10 epochs, while
@@ -144,6 +144,7 @@ class ClassifierHeadMixin(ClassifierMixin):
         return self._fit(X, y, sample_weight, partial=True, classes=classes)
 
     def _validate_data_and_targets(self, X, y, continuing):
+        numpy_only(self, X)
         X, y = validate_data(
             self,
             X,

@@ -17,7 +17,7 @@ from sklearn.utils.validation import (
 
 from skdeep._network import forward
 from skdeep._supervised import Targets
-from skdeep._utils import FLOATS, restore_on_error, validate_data
+from skdeep._utils import FLOATS, numpy_only, restore_on_error, validate_data
 
 REGRESSOR_PARAMETERS_DOC = """\
     unlabeled_label : float or None, default=None
@@ -98,6 +98,7 @@ class RegressorHeadMixin(RegressorMixin):
         return self._fit(X, y, sample_weight, partial=True)
 
     def _validate_data_and_targets(self, X, y, continuing):
+        numpy_only(self, X)
         marker = self.unlabeled_label
         if marker is None:
             return validate_data(

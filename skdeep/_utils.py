@@ -6,14 +6,16 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import get_config
 from sklearn.base import _fit_context
+from sklearn.externals import array_api_compat as compat
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._array_api import check_same_namespace, get_namespace
 from sklearn.utils.validation import check_array, check_is_fitted
 from sklearn.utils.validation import validate_data as sklearn_validate_data
 
 from skdeep._pretrain import Stream
-from skdeep._xp import empty, is_numpy, take_rows, to_numpy, xp_of
+from skdeep._xp import device_random, empty, is_numpy, take_rows, to_numpy, xp_of
 
 # Rows per chunk in transform-like methods: memory stays bounded by the output
 # plus one chunk of intermediate codes.
@@ -227,6 +229,26 @@ def validate_data(estimator, *args, **kwargs):
         return sklearn_validate_data(estimator, *args, **kwargs)
 
 
+def numpy_only(estimator, X):
+    """A clear TypeError for arrays of another library (under
+    ``array_api_dispatch``) given to an estimator that runs on numpy only."""
+    if get_config()["array_api_dispatch"] and not is_numpy_like(X):
+        name = type(estimator).__name__
+        raise TypeError(
+            f"{name} does not run on {type(X).__module__}.{type(X).__name__} "
+            "arrays yet (array_api_dispatch=True): pass numpy arrays (for a "
+            "PyTorch tensor, X.cpu().numpy()), or use DBNTransformer or "
+            "StackedAutoencoderTransformer, which train in the input's library "
+            "and on its device."
+        )
+
+
+def is_numpy_like(X):
+    """numpy arrays, scipy sparse matrices and array-likes that are not
+    arrays of another library (lists, DataFrames)."""
+    return is_numpy(X) or not compat.is_array_api_obj(X)
+
+
 def validate_fitted_input(estimator, X, method="transform"):
     """X checked against a fitted estimator: finite, 2-D, the fitted width,
     and (with array_api_dispatch) of the fitted weights' library and device."""
@@ -277,12 +299,15 @@ def fill_doc(**sections):
     return decorate
 
 
-def streaming_state(estimator, going_on):
+def streaming_state(estimator, going_on, X=None):
     """The ``Stream`` of ``partial_fit``: new on the first call, going on
-    from a fitted model when ``going_on`` (see ``_seed_stream``)."""
+    from a fitted model when ``going_on`` (see ``_seed_stream``); its random
+    generator draws where arrays like X live."""
     stream = getattr(estimator, "_stream", None)
     if stream is None:
-        stream = estimator._stream = Stream(make_rng(estimator.random_state))
+        rng = make_rng(estimator.random_state)
+        rng = rng if X is None else device_random(rng, X)
+        stream = estimator._stream = Stream(rng)
         if going_on:
             estimator._seed_stream(stream)
             stream.pretraining_calls = None
@@ -353,7 +378,7 @@ class StreamedPretrainingMixin:
             dtype=FLOATS,
             reset=not fitted,
         )
-        stream = streaming_state(self, fitted)
+        stream = streaming_state(self, fitted, X)
         self._pretrain_stack(X, stream.rng, stream)
         name = self._fine_tuning_curve
         setattr(self, name, getattr(self, name, []))

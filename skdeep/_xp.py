@@ -253,6 +253,24 @@ class DeviceRandom:
         draws = self._host.standard_normal(shape, dtype=numpy_dtype(dtype))
         return asarray(draws, self.like, dtype)
 
+    def __getstate__(self):
+        """Picklable (and deep-copyable): a torch Generator travels as its
+        state and device."""
+        state = dict(self.__dict__)
+        if self._torch is not None:
+            state["_torch"] = (self._torch.get_state(), str(self._device))
+        return state
+
+    def __setstate__(self, state):
+        if state.get("_torch") is not None:
+            import torch
+
+            generator_state, device = state["_torch"]
+            generator = torch.Generator(device=device)
+            generator.set_state(generator_state)
+            state["_torch"] = generator
+        self.__dict__.update(state)
+
     def __getattr__(self, name):
         if name.startswith("_") or name in ("numpy", "like"):
             raise AttributeError(name)

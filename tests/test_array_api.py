@@ -5,6 +5,8 @@ PyTorch tests run where PyTorch is installed and are skipped elsewhere;
 sklearn's own Array API checks run from test_common.py.
 """
 
+import pickle
+
 import numpy as np
 import pytest
 import sklearn
@@ -14,7 +16,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.utils._array_api import move_estimator_to
 
-from skdeep import DBNTransformer, StackedAutoencoderTransformer
+from skdeep import (
+    DBNClassifier,
+    DBNRegressor,
+    DBNTransformer,
+    StackedAutoencoderClassifier,
+    StackedAutoencoderRegressor,
+    StackedAutoencoderTransformer,
+)
 from skdeep._activations import HEADS, kl_sparsity, softplus
 from skdeep._network import Dense, loss_and_gradient
 from skdeep._optim import SGD, Adam
@@ -258,3 +267,39 @@ def test_without_dispatch_other_arrays_become_numpy(cls):
     model = cls((8,), pretrain_iter=1, random_state=0).fit(torch.asarray(X_train))
     assert isinstance(model.coefs_[0], np.ndarray)
     assert isinstance(model.transform(torch.asarray(X_train[:5])), np.ndarray)
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        DBNClassifier,
+        DBNRegressor,
+        StackedAutoencoderClassifier,
+        StackedAutoencoderRegressor,
+    ],
+)
+def test_supervised_estimators_refuse_other_libraries_clearly(xp, dispatch, cls):
+    """Not yet in the input's library: a TypeError that says what to do,
+    while numpy input under dispatch trains as usual."""
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:60] / 16, y[:60] % 2
+    with pytest.raises(TypeError, match=r"does not run on .* arrays yet.*numpy"):
+        cls((4,), pretrain_iter=1, max_iter=1).fit(_on(xp, X), _on(xp, y * 1.0))
+    model = cls((4,), pretrain_iter=1, max_iter=5, random_state=0).fit(X, y)
+    assert isinstance(model.predict(X), np.ndarray)
+
+
+@pytest.mark.parametrize("cls", TRANSFORMERS)
+def test_partial_fit_and_pickle_stay_in_the_library(xp, dispatch, cls):
+    """A streamed model, pickled halfway (its device generator included),
+    goes on in the library."""
+    X_train, *_ = _digits()
+    X_xp = _on(xp, X_train[:300])
+    model = cls((8,), random_state=0)
+    for start in (0, 100):
+        model.partial_fit(X_xp[start : start + 100, ...])
+    restored = pickle.loads(pickle.dumps(model))
+    restored.partial_fit(X_xp[200:, ...])
+    assert xp_of(restored.coefs_[0]) is xp_of(X_xp)
+    assert restored.n_iter_ == model.n_iter_ + 1
+    assert xp_of(restored.transform(X_xp)) is xp_of(X_xp)
