@@ -166,6 +166,13 @@ def _softmax(Z):
     return Z
 
 
+def log_softmax(Z):
+    """log softmax(z_i) of every row, stably, in Z's dtype (a new array)."""
+    xp = xp_of(Z)
+    shifted = Z - xp.max(Z, axis=1, keepdims=True)
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=1, keepdims=True))
+
+
 def _logsumexp_rows(Z):
     """log sum_k exp(z_ik) for every row i, stably, in float64."""
     xp = xp_of(Z)

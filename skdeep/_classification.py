@@ -10,18 +10,24 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import logsumexp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-from skdeep._activations import softplus
+from skdeep._activations import log_softmax, softplus
 from skdeep._network import forward
 from skdeep._pseudo_labels import PSEUDO_LABELS, multilabel_pseudo_labels
 from skdeep._supervised import Targets
-from skdeep._utils import FLOATS, numpy_only, restore_on_error, to_dense, validate_data
+from skdeep._utils import (
+    FLOATS,
+    restore_on_error,
+    same_library,
+    to_dense,
+    validate_data,
+)
+from skdeep._xp import in_library_of, is_numpy, numpy_dtype, to_numpy, xp_of
 
 # Pseudo-labels are recomputed every this many epochs; with "network" (Lee,
 # 2013) their weight ramps up linearly over the first 10 epochs, while
@@ -144,7 +150,6 @@ class ClassifierHeadMixin(ClassifierMixin):
         return self._fit(X, y, sample_weight, partial=True, classes=classes)
 
     def _validate_data_and_targets(self, X, y, continuing):
-        numpy_only(self, X)
         X, y = validate_data(
             self,
             X,
@@ -181,7 +186,7 @@ class ClassifierHeadMixin(ClassifierMixin):
             )
         if kind == "multilabel-indicator":
             found = np.arange(y.shape[1])
-            T, head = y_labeled.astype(X.dtype), "sigmoid"
+            T, head = y_labeled.astype(numpy_dtype(X.dtype)), "sigmoid"
         else:
             found, y_index = np.unique(y_labeled, return_inverse=True)
             T, head = None, "softmax"
@@ -193,7 +198,7 @@ class ClassifierHeadMixin(ClassifierMixin):
                     f"labeled rows; got 1 class: {known[0]!r}."
                 )
             y_index = np.searchsorted(known, y_labeled)
-            T = np.eye(len(known), dtype=X.dtype)[y_index]
+            T = np.eye(len(known), dtype=numpy_dtype(X.dtype))[y_index]
         self.classes_ = known
         self.output_activation_, self.n_outputs_ = head, T.shape[1]
         return Targets(labeled, T, head)
@@ -263,7 +268,7 @@ class ClassifierHeadMixin(ClassifierMixin):
         single_label = layers[-1].activation == "softmax"
 
         def accuracy(params):
-            logits = forward(params, layers, A)[-1]
+            logits = to_numpy(forward(params, layers, A)[-1])
             if single_label:
                 return float(np.mean(logits.argmax(axis=1) == T.argmax(axis=1)))
             return float(np.mean(np.all((logits > 0) == (T > 0.5), axis=1)))
@@ -341,11 +346,12 @@ class ClassifierHeadMixin(ClassifierMixin):
             log p(class | x), computed stably from the output logits (for
             multi-label targets, log p(label j | x) of each label).
         """
+        same_library(self, X, "predict_log_proba")
         check_is_fitted(self)
         logits = self._logits(X)
         if self.output_activation_ == "sigmoid":
             return -softplus(-logits)  # log sigma(z)
-        return logits - logsumexp(logits, axis=1, keepdims=True)
+        return log_softmax(logits)
 
     def predict_proba(self, X):
         """Class probabilities (deterministic up-pass, then the output head).
@@ -361,7 +367,9 @@ class ClassifierHeadMixin(ClassifierMixin):
             p(class | x), columns in ``classes_`` order (for multi-label
             targets, the probability of each label).
         """
-        return np.exp(self.predict_log_proba(X))
+        same_library(self, X, "predict_proba")
+        log_proba = self.predict_log_proba(X)
+        return xp_of(log_proba).exp(log_proba)
 
     def predict(self, X):
         """Most probable class of each row (each label above 1/2 for
@@ -378,15 +386,24 @@ class ClassifierHeadMixin(ClassifierMixin):
             Predicted labels, from ``classes_``, or the predicted
             label-indicator matrix.
         """
+        same_library(self, X, "predict")
         check_is_fitted(self)
         logits = self._logits(X)
+        xp = xp_of(logits)
         if self.output_activation_ == "sigmoid":
-            return (logits > 0).astype(int)
-        return self.classes_[logits.argmax(axis=1)]
+            return xp.astype(logits > 0, xp.int64)
+        index = xp.argmax(logits, axis=1)
+        classes = self.classes_
+        if not is_numpy(classes):  # moved with the estimator (move_estimator_to)
+            return xp.take(classes, index)
+        if xp is np or classes.dtype.kind not in "biuf":
+            return classes[to_numpy(index)]  # string labels stay on the host
+        return xp.take(in_library_of(classes, logits), index)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.array_api_support = True
         tags.classifier_tags.multi_label = True
         return tags
 

@@ -1,11 +1,11 @@
 """DBNClassifier: a pretrained RBM stack with a softmax (or sigmoid) output."""
 
 import numpy as np
-from scipy.special import logsumexp
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from skdeep._activations import log_softmax
 from skdeep._classification import (
     CLASSIFIER_ATTRIBUTES_DOC,
     CLASSIFIER_PARAMETER_CONSTRAINTS,
@@ -30,6 +30,7 @@ from skdeep._utils import (
     validate_fitted_input,
 )
 from skdeep._wake_sleep import label_logits, split_params
+from skdeep._xp import asarray, device_random, take_rows, to_host, to_numpy
 
 # "up-down" has no output layer: its labels live in the top RBM (see
 # DBNClassifier._fit_up_down).
@@ -223,7 +224,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
                 'fine_tuning="up-down" has no partial_fit; use "backprop" or '
                 '"none" to train on a stream of chunks.'
             )
-        X, y = self._validate_data_and_targets(X, y, continuing=False)
+        X, y = self._validate_data_and_targets(X, to_host(y), continuing=False)
         targets = self._validate_targets(X, y, continuing=False)
         if targets.head != "softmax":
             raise ValueError(
@@ -235,25 +236,27 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
                 'fine_tuning="up-down" does not take sample_weight; use '
                 '"backprop" or "none".'
             )
-        self._fit_up_down(X, targets.labeled, targets.T, make_rng(self.random_state))
+        rng = device_random(make_rng(self.random_state), X)
+        self._fit_up_down(X, targets.labeled, targets.T, rng)
         return self
 
     def _fit_up_down(self, X, labeled, Y, rng):
         """Label-aware top RBM, then up-down epochs over every row."""
         n_classes = len(self.classes_)
-        pretrained = self._pretrain(X, rng, top_labels=(np.flatnonzero(labeled), Y))
+        top_labels = (np.flatnonzero(labeled), asarray(Y, X))
+        pretrained = self._pretrain(X, rng, top_labels=top_labels)
         self._set_pretrained(pretrained)
         self._split_label_units(n_classes)
-        Y_all = np.zeros((X.shape[0], n_classes), dtype=X.dtype)
+        Y_all = np.zeros((X.shape[0], n_classes), dtype=Y.dtype)  # on the host
         Y_all[labeled] = Y
 
         def labels(rows, V, params):
             clamped = Y_all[rows]
-            free = ~labeled[rows]
-            if free.any():  # unlabeled rows: the model's current p(y | x)
-                clamped = clamped.copy()
-                clamped[free] = np.exp(_up_down_log_proba(V[free], params, self))
-            return clamped
+            free = np.flatnonzero(~labeled[rows])
+            if len(free):  # unlabeled rows: the model's current p(y | x)
+                log_proba = _up_down_log_proba(take_rows(V, free), params, self)
+                clamped[free] = np.exp(to_numpy(log_proba))
+            return asarray(clamped, V)
 
         params, curve = self._wake_sleep(
             X, pretrained.stack, rng, self.max_iter, self._learning_rate(), labels
@@ -289,9 +292,9 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         W, b = self.coefs_[-1], self.visible_intercepts_[-1]
         n_main = W.shape[0] - n_classes
         self._top_weights, self._top_visible_bias = W, b
-        self.coefs_[-1], self.visible_intercepts_[-1] = W[:n_main], b[:n_main]
-        self.generative_coefs_[-1] = W[:n_main].T
-        self.label_coef_, self.label_intercept_ = W[n_main:], b[n_main:]
+        self.coefs_[-1], self.visible_intercepts_[-1] = W[:n_main, :], b[:n_main]
+        self.generative_coefs_[-1] = W[:n_main, :].T
+        self.label_coef_, self.label_intercept_ = W[n_main:, :], b[n_main:]
 
     def _logits(self, X):
         if self.label_coef_ is None:
@@ -344,13 +347,12 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
                 f"; got {sorted(unknown) if unknown else y.shape}."
             )
         n_steps = check_positive_int(n_gibbs_steps, "n_gibbs_steps")
-        rng = make_rng(random_state)
-        Y = np.eye(len(self.classes_), dtype=self.coefs_[0].dtype)[
-            np.searchsorted(self.classes_, y)
-        ]
+        W = self._top_weights
+        rng = device_random(make_rng(random_state), W)
+        Y = np.eye(len(self.classes_))[np.searchsorted(self.classes_, y)]
         top = clamped_label_chain(
-            Y,
-            self._top_weights,
+            asarray(Y, W),
+            W,
             self.intercepts_[-1],
             self._top_visible_bias,
             self.visible_units_ if len(self.coefs_) == 1 else "bernoulli",
@@ -364,4 +366,4 @@ def _up_down_log_proba(V, params, estimator):
     """log p(y | x) of a model under up-down training (flat parameters)."""
     layers = split_params(params)
     logits = label_logits(V, layers.recognition, layers.top, estimator.visible_units_)
-    return logits - logsumexp(logits, axis=1, keepdims=True)
+    return log_softmax(logits)

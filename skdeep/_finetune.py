@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from skdeep._pretrain import run_epochs
+from skdeep._xp import copy
 
 
 @dataclass
@@ -76,7 +77,7 @@ def fine_tune(
             result, history.loss[0], params, validation_score, tol
         )
         if new_best and validation_score is not None:
-            best_params = [p.copy() for p in params]
+            best_params = [copy(p) for p in params]
         no_improvement = 0 if improved else no_improvement + 1
         if verbose:
             _print_epoch(result, epoch, max_iter, time.perf_counter() - start)

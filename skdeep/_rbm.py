@@ -27,7 +27,7 @@ import numpy as np
 from skdeep._activations import HEADS, kl_sparsity, softplus
 from skdeep._network import affine, uniform_bits
 from skdeep._utils import Workspace
-from skdeep._xp import dot_all, full, less, matmul, stacked, ufunc, xp_of
+from skdeep._xp import device_of, dot_all, full, less, matmul, stacked, ufunc, xp_of
 
 # The output function of p(v | h) for each visible type.
 VISIBLE_OUTPUT = {"bernoulli": "sigmoid", "gaussian": "identity"}
@@ -85,11 +85,12 @@ def _sample_around(mean, visible_units, rng, n_labels=0, out=None):
 
 def sample_categorical(P, rng):
     """One one-hot row per row of probabilities P."""
+    xp = xp_of(P)
     u = rng.random((P.shape[0], 1), dtype=P.dtype)
-    index = np.minimum((np.cumsum(P, axis=1) < u).sum(axis=1), P.shape[1] - 1)
-    onehot = np.zeros_like(P)
-    onehot[np.arange(P.shape[0]), index] = 1
-    return onehot
+    below = xp.astype(xp.cumulative_sum(P, axis=1) < u, xp.int64)
+    index = xp.clip(xp.sum(below, axis=1), 0, P.shape[1] - 1)
+    columns = xp.arange(P.shape[1], device=device_of(P))
+    return xp.astype(index[:, None] == columns[None, :], P.dtype)
 
 
 def sample_bernoulli(P, rng, out=None):
@@ -143,14 +144,17 @@ def label_free_energies(V, W, b_hid, b_vis, visible_units, n_labels):
 
     ``V`` holds only the non-label visibles; one product serves every label.
     """
+    xp = xp_of(W)
     n_main = V.shape[1]
-    Z = affine(V, W[:n_main], b_hid)
+    Z = affine(V, W[:n_main, :], b_hid)
     visible_term = _visible_energy(V, b_vis[:n_main], visible_units)
-    energies = np.empty((V.shape[0], n_labels), dtype=Z.dtype)
-    for k in range(n_labels):
-        hidden_term = softplus(Z + W[n_main + k]).sum(axis=1)
-        energies[:, k] = visible_term - b_vis[n_main + k] - hidden_term
-    return energies
+    energies = [
+        visible_term
+        - b_vis[n_main + k]
+        - xp.sum(softplus(Z + W[n_main + k, :]), axis=1)
+        for k in range(n_labels)
+    ]
+    return xp.stack(energies, axis=1)
 
 
 def pseudo_log_likelihood(V, W, b_hid, b_vis, features=None):
@@ -329,12 +333,13 @@ def clamped_label_chain(Y, W, b_hid, b_vis, visible_units, n_steps, rng):
     and v ~ p(v | h) for ``n_steps`` and returns the last E[v | h] of the
     non-label visibles.
     """
+    xp = xp_of(W)
     n_labels = Y.shape[1]
     n_main = W.shape[0] - n_labels
-    H = np.zeros((Y.shape[0], W.shape[1]), dtype=W.dtype)
-    V = sample_visibles(H, W[:n_main], b_vis[:n_main], visible_units, rng)
+    H = full((Y.shape[0], W.shape[1]), 0.0, W.dtype, W)
+    V = sample_visibles(H, W[:n_main, :], b_vis[:n_main], visible_units, rng)
     for _ in range(n_steps):
-        H = sample_hiddens(np.hstack([V, Y]), W, b_hid, rng)
-        mean = mean_visibles(H, W[:n_main], b_vis[:n_main], visible_units)
+        H = sample_hiddens(xp.concat([V, Y], axis=1), W, b_hid, rng)
+        mean = mean_visibles(H, W[:n_main, :], b_vis[:n_main], visible_units)
         V = _sample_around(mean, visible_units, rng)
     return mean

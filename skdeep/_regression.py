@@ -17,7 +17,8 @@ from sklearn.utils.validation import (
 
 from skdeep._network import forward
 from skdeep._supervised import Targets
-from skdeep._utils import FLOATS, numpy_only, restore_on_error, validate_data
+from skdeep._utils import FLOATS, restore_on_error, same_library, validate_data
+from skdeep._xp import in_library_of, numpy_dtype, to_numpy, xp_of
 
 REGRESSOR_PARAMETERS_DOC = """\
     unlabeled_label : float or None, default=None
@@ -98,7 +99,6 @@ class RegressorHeadMixin(RegressorMixin):
         return self._fit(X, y, sample_weight, partial=True)
 
     def _validate_data_and_targets(self, X, y, continuing):
-        numpy_only(self, X)
         marker = self.unlabeled_label
         if marker is None:
             return validate_data(
@@ -145,15 +145,15 @@ class RegressorHeadMixin(RegressorMixin):
                     "(warm_start=False) for other targets."
                 )
         else:
-            self.target_mean_ = np.average(Y, axis=0, weights=w)
-            variance = np.average((Y - self.target_mean_) ** 2, axis=0, weights=w)
-            scale = np.sqrt(variance)
+            mean = np.average(Y, axis=0, weights=w)
+            scale = np.sqrt(np.average((Y - mean) ** 2, axis=0, weights=w))
             scale[scale < 1e-12] = 1.0
-            self.target_scale_ = scale
+            self.target_mean_ = in_library_of(mean, X)
+            self.target_scale_ = in_library_of(scale, X)
             self._single_output = y.ndim == 1
             self.output_activation_, self.n_outputs_ = "identity", Y.shape[1]
-        T = (Y - self.target_mean_) / self.target_scale_
-        return Targets(labeled, T.astype(X.dtype), "identity")
+        T = (Y - to_numpy(self.target_mean_)) / to_numpy(self.target_scale_)
+        return Targets(labeled, T.astype(numpy_dtype(X.dtype)), "identity")
 
     def _labeled_rows(self, y):
         """Boolean mask of the rows whose target is not ``unlabeled_label``."""
@@ -186,7 +186,8 @@ class RegressorHeadMixin(RegressorMixin):
         total[total == 0] = 1.0
 
         def r2(params):
-            residual = ((forward(params, layers, A)[-1] - T) ** 2).sum(axis=0)
+            outputs = to_numpy(forward(params, layers, A)[-1])
+            residual = ((outputs - T) ** 2).sum(axis=0)
             return float(np.mean(1 - residual / total))
 
         return r2
@@ -209,15 +210,18 @@ class RegressorHeadMixin(RegressorMixin):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions, 1-D when ``y`` was 1-D at fit.
         """
+        same_library(self, X, "predict")
         check_is_fitted(self)
         outputs = self._output_logits(X)
-        outputs *= self.target_scale_.astype(outputs.dtype)
-        outputs += self.target_mean_.astype(outputs.dtype)
-        return outputs.ravel() if self._single_output else outputs
+        xp = xp_of(outputs)
+        outputs *= xp.astype(self.target_scale_, outputs.dtype)
+        outputs += xp.astype(self.target_mean_, outputs.dtype)
+        return xp.reshape(outputs, (-1,)) if self._single_output else outputs
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.array_api_support = True
         tags.target_tags.multi_output = True
         return tags
 

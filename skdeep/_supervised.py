@@ -47,6 +47,16 @@ from skdeep._utils import (
     to_dense,
     validate_fitted_input,
 )
+from skdeep._xp import (
+    asarray,
+    device_random,
+    numpy_dtype,
+    take_rows,
+    to_host,
+    to_numpy,
+    xp_of,
+    zeros,
+)
 
 # learning_rate_init="auto": Adam's step size for fine-tuning.
 AUTO_FINE_TUNING_RATE = 3e-3
@@ -256,18 +266,25 @@ class FineTuningMixin:
                 "classes must be passed on the first call to partial_fit: "
                 "every class the stream will hold, e.g. classes=np.unique(y_all)."
             )
-        X, y = self._validate_data_and_targets(X, y, continuing)
+        # targets and row weights stay on the host (numpy), X goes where it is
+        X, y = self._validate_data_and_targets(X, to_host(y), continuing)
         weights = None
         if sample_weight is not None:
             weights = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+                to_host(sample_weight),
+                np.empty((X.shape[0], 0)),
+                dtype=numpy_dtype(X.dtype),
+                ensure_non_negative=True,
             )
         targets = self._validate_targets(X, y, continuing, classes, weights)
         weights = self._check_labeled_weights(weights, targets)
-        stream = streaming_state(self, continuing) if partial else None
+        stream = streaming_state(self, continuing, X) if partial else None
         if not partial:
             self._stream = None
-        rng = make_rng(self.random_state) if stream is None else stream.rng
+        if stream is None:
+            rng = device_random(make_rng(self.random_state), X)
+        else:
+            rng = stream.rng
         pretraining = _streaming_pretrains(stream, self.pretrain_iter)
         if pretraining or not (partial or continuing) or _stack_missing(stream):
             if stream is not None:  # a stack with no pretraining is only made
@@ -306,10 +323,9 @@ class FineTuningMixin:
         """(params, layers, trains_stack): the fitted stack plus an output
         layer, new (Glorot) unless one was fitted before."""
         if self.output_coef_ is None:
-            self.output_coef_ = init_weights(
-                self.coefs_[-1].shape[1], n_outputs, rng, dtype
-            )
-            self.output_intercept_ = np.zeros(n_outputs, dtype=dtype)
+            top = self.coefs_[-1]
+            self.output_coef_ = init_weights(top.shape[1], n_outputs, rng, dtype, top)
+            self.output_intercept_ = zeros(n_outputs, dtype, top)
         stack = list(zip(self.coefs_, self.intercepts_, strict=True))
         output = [self.output_coef_, self.output_intercept_]
         build = FINE_TUNING[self.fine_tuning]
@@ -402,7 +418,8 @@ class FineTuningMixin:
             masks = {}
             if self.dropout > 0 and len(layers) > 1:
                 shapes = {
-                    i: (len(batch), params[layers[i - 1].bias].size) for i in dropped
+                    i: (len(batch), params[layers[i - 1].bias].shape[0])
+                    for i in dropped
                 }
                 masks = dropout_masks(shapes, self.dropout, tuning.rng, A.dtype)
             if input_dropout > 0:
@@ -411,10 +428,10 @@ class FineTuningMixin:
                 params,
                 layers,
                 A,
-                T[batch],
+                asarray(T[batch], A),  # the targets live on the host
                 alpha=self.alpha,
                 masks=masks or None,
-                sample_weight=None if weights is None else weights[batch],
+                sample_weight=None if weights is None else asarray(weights[batch], A),
             )
 
         return step
@@ -472,12 +489,15 @@ class FineTuningMixin:
         """The top hidden codes and the output logits of X[rows]."""
         layers, prepare = tuning.layers, tuning.prepare or (lambda A: A)
         n_top, n_outputs = params[layers[-1].weight].shape
-        out = apply_in_chunks(
-            lambda A: np.hstack(forward(params, layers, to_dense(prepare(A)))[-2:]),
-            tuning.X,
-            n_top + n_outputs,
-            params[0].dtype,
-            rows,
+
+        def codes_and_logits(A):
+            codes, logits = forward(params, layers, to_dense(prepare(A)))[-2:]
+            return xp_of(codes).concat([codes, logits], axis=1)
+
+        out = to_numpy(
+            apply_in_chunks(
+                codes_and_logits, tuning.X, n_top + n_outputs, params[0].dtype, rows
+            )
         )
         return out[:, :n_top], out[:, n_top:]
 
@@ -502,7 +522,7 @@ def _rows_with_weight(X, weights):
     """X without its zero-weight rows (X itself when there are none)."""
     if weights is None or weights.all():
         return X
-    return X[np.flatnonzero(weights)]
+    return take_rows(X, np.flatnonzero(weights))
 
 
 def _merge_results(first, second):

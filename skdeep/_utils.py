@@ -6,9 +6,7 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn import get_config
 from sklearn.base import _fit_context
-from sklearn.externals import array_api_compat as compat
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._array_api import check_same_namespace, get_namespace
 from sklearn.utils.validation import check_array, check_is_fitted
@@ -229,31 +227,17 @@ def validate_data(estimator, *args, **kwargs):
         return sklearn_validate_data(estimator, *args, **kwargs)
 
 
-def numpy_only(estimator, X):
-    """A clear TypeError for arrays of another library (under
-    ``array_api_dispatch``) given to an estimator that runs on numpy only."""
-    if get_config()["array_api_dispatch"] and not is_numpy_like(X):
-        name = type(estimator).__name__
-        raise TypeError(
-            f"{name} does not run on {type(X).__module__}.{type(X).__name__} "
-            "arrays yet (array_api_dispatch=True): pass numpy arrays (for a "
-            "PyTorch tensor, X.cpu().numpy()), or use DBNTransformer or "
-            "StackedAutoencoderTransformer, which train in the input's library "
-            "and on its device."
-        )
-
-
-def is_numpy_like(X):
-    """numpy arrays, scipy sparse matrices and array-likes that are not
-    arrays of another library (lists, DataFrames)."""
-    return is_numpy(X) or not compat.is_array_api_obj(X)
+def same_library(estimator, X, method):
+    """With array_api_dispatch, a ValueError naming ``method`` unless X is of
+    the fitted weights' library and on their device."""
+    check_is_fitted(estimator)
+    check_same_namespace(X, estimator, attribute="_reference_weights", method=method)
 
 
 def validate_fitted_input(estimator, X, method="transform"):
     """X checked against a fitted estimator: finite, 2-D, the fitted width,
     and (with array_api_dispatch) of the fitted weights' library and device."""
-    check_is_fitted(estimator)
-    check_same_namespace(X, estimator, attribute="_reference_weights", method=method)
+    same_library(estimator, X, method)
     return validate_data(estimator, X, accept_sparse="csr", dtype=FLOATS, reset=False)
 
 
@@ -265,10 +249,7 @@ def map_rows(fn, estimator, X, n_outputs):
 
 def decode_codes(estimator, X, down_pass):
     """``inverse_transform``: top-layer codes X mapped by ``down_pass``."""
-    check_is_fitted(estimator)
-    check_same_namespace(
-        X, estimator, attribute="_reference_weights", method="inverse_transform"
-    )
+    same_library(estimator, X, "inverse_transform")
     with np.errstate(invalid="ignore", over="ignore"):  # see validate_data
         X = check_array(X, **_float_dtypes({"dtype": FLOATS}, X))
     n_codes = estimator._n_features_out

@@ -157,6 +157,23 @@ def asarray(array, like, dtype=None):
     return xp.asarray(array, dtype=dtype, device=compat.device(like))
 
 
+def in_library_of(array, like):
+    """A host (numpy) array in like's library and on its device, its dtype
+    kept; the array itself for numpy."""
+    if is_numpy(like):
+        return array
+    xp = compat.array_namespace(like)
+    return xp.asarray(np.ascontiguousarray(array), device=compat.device(like))
+
+
+def to_host(array):
+    """Arrays of another library as numpy arrays; anything else (numpy,
+    sparse, lists, DataFrames, None) as it is."""
+    if array is None or is_numpy(array) or not compat.is_array_api_obj(array):
+        return array
+    return to_numpy(array)
+
+
 def copy(array):
     """A copy of ``array`` in its own library and device."""
     if isinstance(array, np.ndarray):

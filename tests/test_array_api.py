@@ -269,24 +269,109 @@ def test_without_dispatch_other_arrays_become_numpy(cls):
     assert isinstance(model.transform(torch.asarray(X_train[:5])), np.ndarray)
 
 
-@pytest.mark.parametrize(
-    "cls",
-    [
-        DBNClassifier,
-        DBNRegressor,
-        StackedAutoencoderClassifier,
-        StackedAutoencoderRegressor,
-    ],
-)
-def test_supervised_estimators_refuse_other_libraries_clearly(xp, dispatch, cls):
-    """Not yet in the input's library: a TypeError that says what to do,
-    while numpy input under dispatch trains as usual."""
-    X, y = load_digits(return_X_y=True)
-    X, y = X[:60] / 16, y[:60] % 2
-    with pytest.raises(TypeError, match=r"does not run on .* arrays yet.*numpy"):
-        cls((4,), pretrain_iter=1, max_iter=1).fit(_on(xp, X), _on(xp, y * 1.0))
-    model = cls((4,), pretrain_iter=1, max_iter=5, random_state=0).fit(X, y)
-    assert isinstance(model.predict(X), np.ndarray)
+CLASSIFIERS = [DBNClassifier, StackedAutoencoderClassifier]
+REGRESSORS = [DBNRegressor, StackedAutoencoderRegressor]
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_classifiers_train_and_predict_in_the_library(xp, dispatch, cls):
+    """Labels come back in the library; trained models match numpy's in
+    accuracy (their random draws differ)."""
+    X_train, X_test, y_train, y_test = _digits()
+    make = lambda: cls((64,), pretrain_iter=3, max_iter=30, random_state=0)  # noqa: E731
+    reference = make().fit(X_train, y_train).score(X_test, y_test)
+    model = make().fit(_on(xp, X_train), xp.asarray(y_train))
+    X_xp = _on(xp, X_test)
+    for method in ("predict", "predict_proba", "predict_log_proba"):
+        output = getattr(model, method)(X_xp)
+        assert xp_of(output) is xp_of(X_xp), method
+    proba = to_numpy(model.predict_proba(X_xp))
+    assert_allclose(proba.sum(axis=1), 1, rtol=1e-10)
+    assert_allclose(to_numpy(model.output_coef_).shape, (64, 10))
+    accuracy = model.score(X_xp, xp.asarray(y_test))
+    assert isinstance(accuracy, float) and accuracy > reference - 0.03
+    assert_allclose(to_numpy(model.predict(X_xp)), model.classes_[proba.argmax(1)])
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_regressors_train_and_predict_in_the_library(xp, dispatch, cls):
+    X_train, X_test, y_train, y_test = _digits()
+    y_train, y_test = y_train * 10.0 + 5, y_test * 10.0 + 5  # scaled back
+    make = lambda: cls((32,), pretrain_iter=3, max_iter=50, random_state=0)  # noqa: E731
+    reference = make().fit(X_train, y_train).score(X_test, y_test)
+    model = make().fit(_on(xp, X_train), _on(xp, y_train))
+    prediction = model.predict(_on(xp, X_test))
+    assert xp_of(prediction) is xp_of(_on(xp, X_test)) and prediction.shape == (540,)
+    assert xp_of(model.target_mean_) is xp_of(prediction)
+    assert model.score(_on(xp, X_test), _on(xp, y_test)) > reference - 0.05
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS + REGRESSORS)
+def test_fitted_supervised_model_predicts_as_numpy_does(xp, dispatch, cls):
+    """Deterministic parts exactly: a numpy model moved to the library
+    predicts what it predicts on numpy."""
+    X_train, X_test, y_train, _ = _digits()
+    model = cls((32,), pretrain_iter=2, max_iter=10, random_state=0)
+    model.fit(X_train, y_train)
+    moved = move_estimator_to(model, xp, None)
+    X_xp = _on(xp, X_test)
+    prediction = moved.predict(X_xp)
+    assert xp_of(prediction) is xp_of(X_xp)
+    assert_allclose(to_numpy(prediction), model.predict(X_test), rtol=1e-10)
+    if hasattr(model, "predict_proba"):
+        assert_allclose(
+            to_numpy(moved.predict_proba(X_xp)),
+            model.predict_proba(X_test),
+            rtol=1e-9,
+            atol=1e-15,
+        )
+
+
+def test_semi_supervised_weighted_early_stopping_in_the_library(xp, dispatch):
+    """Pseudo-labels (propagated on the host), row weights and a held-out
+    split all work with the data in the library."""
+    X_train, X_test, y_train, y_test = _digits()
+    y = np.where(np.arange(len(y_train)) % 4 == 0, y_train, -1)
+    weights = np.linspace(0.5, 1.5, len(y))
+
+    def make():
+        return DBNClassifier(
+            (64,),
+            pretrain_iter=3,
+            max_iter=20,
+            pseudo_label_iter=5,
+            unlabeled_label=-1,
+            early_stopping=True,
+            random_state=0,
+        )
+
+    reference = make().fit(X_train, y, sample_weight=weights).score(X_test, y_test)
+    model = make().fit(_on(xp, X_train), xp.asarray(y), sample_weight=_on(xp, weights))
+    assert len(model.validation_scores_) > 0
+    assert model.score(_on(xp, X_test), xp.asarray(y_test)) > reference - 0.05
+
+
+def test_up_down_classifier_and_its_samples_in_the_library(xp, dispatch):
+    X_train, X_test, y_train, y_test = _digits()
+    model = DBNClassifier(
+        (32,), fine_tuning="up-down", pretrain_iter=5, max_iter=3, random_state=0
+    ).fit(_on(xp, X_train), xp.asarray(y_train))
+    X_xp = _on(xp, X_test)
+    assert xp_of(model.predict_proba(X_xp)) is xp_of(X_xp)
+    assert model.score(X_xp, xp.asarray(y_test)) > 0.5
+    samples = model.sample(np.array([0, 1, 2]), n_gibbs_steps=5, random_state=0)
+    assert xp_of(samples) is xp_of(X_xp) and samples.shape == (3, 64)
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS + REGRESSORS)
+def test_numpy_input_to_a_supervised_model_fitted_elsewhere_is_refused(
+    xp, dispatch, cls
+):
+    X_train, _, y_train, _ = _digits()
+    model = cls((8,), pretrain_iter=1, max_iter=2, random_state=0)
+    model.fit(_on(xp, X_train[:100]), xp.asarray(y_train[:100] * 1.0))
+    with pytest.raises(ValueError, match=r"\.predict\(\) must use the same namespace"):
+        model.predict(X_train[:5])
 
 
 @pytest.mark.parametrize("cls", TRANSFORMERS)
