@@ -133,6 +133,58 @@ def plain_sparse_autoencoder(X, epochs, batch_size, learning_rate=0.01):
     return W
 
 
+def runs(X, epochs):
+    """layer -> (skdeep estimator factory, plain PyTorch loop of its work)."""
+    n_rows = X.shape[0]
+    rbm_batch = resolve_batch_size("auto", n_rows, *AUTO_BATCH)
+    sae_batch = resolve_batch_size("auto", n_rows)
+    rbm_rate = AUTO_LEARNING_RATES["bernoulli"]
+    return {
+        "RBM (DBNTransformer)": (
+            lambda: DBNTransformer(
+                (N_HIDDEN,), pretrain_iter=epochs, pretrain_tol=0, random_state=0
+            ),
+            lambda: plain_cd1(X, epochs, rbm_batch, rbm_rate),
+        ),
+        "autoencoder (StackedAutoencoderTransformer)": (
+            lambda: StackedAutoencoderTransformer(
+                (N_HIDDEN,),
+                pretrain_iter=epochs,
+                pretrain_tol=0,
+                max_iter=0,
+                random_state=0,
+            ),
+            lambda: plain_sparse_autoencoder(X, epochs, sae_batch),
+        ),
+    }
+
+
+def time_rows(X_np, X, device, epochs, repeats):
+    """One table row per layer: numpy, skdeep on torch, the plain loop."""
+    rows = []
+    for name, (make, plain) in runs(X, epochs).items():
+        numpy_seconds = timed(lambda m=make: m().fit(X_np), "cpu", repeats)
+
+        def in_torch(m=make):
+            with sklearn.config_context(array_api_dispatch=True):
+                m().fit(X)
+
+        in_torch()  # warm-up: the device's kernels and allocator
+        torch_seconds = timed(in_torch, device, repeats)
+        plain()
+        plain_seconds = timed(plain, device, repeats)
+        rows.append(
+            (
+                name,
+                f"{numpy_seconds:.2f}",
+                f"{torch_seconds:.2f}",
+                f"{plain_seconds:.2f}",
+                f"{torch_seconds / plain_seconds:.2f}x",
+            )
+        )
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu", help="a torch device: cpu, cuda")
@@ -143,51 +195,7 @@ def main():
     n_rows, epochs, repeats = (2000, 1, 1) if args.quick else (20000, 3, 3)
     X_np = binary_rows(n_rows).astype(np.float32)
     X = torch.asarray(X_np, device=args.device)
-    rbm_batch = resolve_batch_size("auto", n_rows, *AUTO_BATCH)
-    sae_batch = resolve_batch_size("auto", n_rows)
-    makers = {
-        "RBM (DBNTransformer)": lambda: DBNTransformer(
-            (N_HIDDEN,), pretrain_iter=epochs, pretrain_tol=0, random_state=0
-        ),
-        "autoencoder (StackedAutoencoderTransformer)": lambda: (
-            StackedAutoencoderTransformer(
-                (N_HIDDEN,),
-                pretrain_iter=epochs,
-                pretrain_tol=0,
-                max_iter=0,
-                random_state=0,
-            )
-        ),
-    }
-    plain = {
-        "RBM (DBNTransformer)": lambda: plain_cd1(
-            X, epochs, rbm_batch, AUTO_LEARNING_RATES["bernoulli"]
-        ),
-        "autoencoder (StackedAutoencoderTransformer)": lambda: plain_sparse_autoencoder(
-            X, epochs, sae_batch
-        ),
-    }
-    rows = []
-    for name, make in makers.items():
-        numpy_seconds = timed(lambda m=make: m().fit(X_np), "cpu", repeats)
-
-        def in_torch(m=make):
-            with sklearn.config_context(array_api_dispatch=True):
-                m().fit(X)
-
-        in_torch()  # warm-up: the device's kernels and allocator
-        torch_seconds = timed(in_torch, args.device, repeats)
-        plain[name]()
-        plain_seconds = timed(plain[name], args.device, repeats)
-        rows.append(
-            (
-                name,
-                f"{numpy_seconds:.2f}",
-                f"{torch_seconds:.2f}",
-                f"{plain_seconds:.2f}",
-                f"{torch_seconds / plain_seconds:.2f}x",
-            )
-        )
+    rows = time_rows(X_np, X, args.device, epochs, repeats)
     report = Report()
     device_name = (
         torch.cuda.get_device_name() if args.device == "cuda" else machine_description()
