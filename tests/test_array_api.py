@@ -388,3 +388,21 @@ def test_partial_fit_and_pickle_stay_in_the_library(xp, dispatch, cls):
     assert xp_of(restored.coefs_[0]) is xp_of(X_xp)
     assert restored.n_iter_ == model.n_iter_ + 1
     assert xp_of(restored.transform(X_xp)) is xp_of(X_xp)
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS + REGRESSORS)
+def test_supervised_streaming_and_warm_start_in_the_library(xp, dispatch, cls):
+    X_train, _, y_train, _ = _digits()
+    y = y_train if cls in CLASSIFIERS else y_train * 1.0
+    extra = {"classes": np.arange(10)} if cls in CLASSIFIERS else {}
+    model = cls((8,), pretrain_iter=1, random_state=0)
+    for start in (0, 400):
+        rows = slice(start, start + 400)
+        model.partial_fit(_on(xp, X_train[rows]), xp.asarray(y[rows]), **extra)
+    restored = pickle.loads(pickle.dumps(model))
+    restored.partial_fit(_on(xp, X_train[800:]), xp.asarray(y[800:]))
+    assert restored.n_iter_ == model.n_iter_ + 1
+    assert xp_of(restored.output_coef_) is xp_of(_on(xp, X_train))
+    warm = cls((8,), pretrain_iter=1, max_iter=3, warm_start=True, random_state=0)
+    warm.fit(_on(xp, X_train), xp.asarray(y)).fit(_on(xp, X_train), xp.asarray(y))
+    assert warm.n_iter_ == 6
