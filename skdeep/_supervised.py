@@ -272,7 +272,7 @@ class FineTuningMixin:
         if sample_weight is not None:
             weights = _check_sample_weight(
                 to_host(sample_weight),
-                np.empty((X.shape[0], 0)),
+                np.empty((X.shape[0], 0)),  # X's row count, on the host
                 dtype=numpy_dtype(X.dtype),
                 ensure_non_negative=True,
             )

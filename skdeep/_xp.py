@@ -224,8 +224,10 @@ class DeviceRandom:
 
     def __init__(self, rng, like):
         self.numpy = rng
-        self.like = like
         xp, device = compat.array_namespace(like), compat.device(like)
+        # an empty array of like's library, dtype and device: what is drawn
+        # and where (not like itself, which may be the whole training set)
+        self.like = xp.empty((0,), dtype=like.dtype, device=device)
         seed = int(rng.integers(2**62))
         self._torch = self._cupy = None
         if compat.is_torch_namespace(xp):

@@ -171,6 +171,9 @@ def test_device_random_draws_in_the_working_dtype_and_range(xp):
     assert abs(N.mean()) < 0.02 and abs(N.std() - 1) < 0.02
     # host-side draws are the numpy generator's
     assert rng.permutation(5).shape == (5,)
+    # it keeps no reference to the data it was made for
+    big = _on(xp, np.zeros((1000, 100)))
+    assert len(pickle.dumps(DeviceRandom(np.random.default_rng(0), big))) < 20000
 
 
 def _digits(dtype=np.float64):
