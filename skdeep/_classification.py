@@ -396,7 +396,7 @@ class ClassifierHeadMixin(ClassifierMixin):
         classes = self.classes_
         if not is_numpy(classes):  # moved with the estimator (move_estimator_to)
             return xp.take(classes, index)
-        if xp is np or classes.dtype.kind not in "biuf":
+        if is_numpy(logits) or classes.dtype.kind not in "biuf":
             return classes[to_numpy(index)]  # string labels stay on the host
         return xp.take(in_library_of(classes, logits), index)
 

@@ -1,8 +1,9 @@
 """The one seam between numpy and the other Array API libraries.
 
 The math of skdeep is written once, against the Array API standard: ``xp`` is
-numpy itself for numpy arrays, and array-api-compat's namespace (scikit-learn's
-vendored copy) for PyTorch, CuPy or array-api-strict arrays. What the numpy
+array-api-compat's namespace (scikit-learn's vendored copy) of the arrays'
+library: numpy's (thin wrappers that give numpy 1.x the standard's
+functions), PyTorch's, CuPy's or array-api-strict's. What the numpy
 path needs for speed and the standard lacks lives here and nowhere else:
 
 - ``out=`` buffers. :func:`matmul` and :func:`ufunc` write into the given
@@ -26,17 +27,20 @@ from sklearn.externals import array_api_compat as compat
 from sklearn.utils._array_api import move_to
 from sklearn.utils.extmath import safe_sparse_dot
 
+# array-api-compat's numpy namespace, for numpy arrays and sparse matrices
+NUMPY = compat.array_namespace(np.empty(0))
+
 
 def xp_of(*arrays):
-    """The namespace of the first array: numpy itself for numpy arrays and
-    scipy sparse matrices, array-api-compat's namespace otherwise."""
+    """The standard namespace of the first array (numpy's for numpy arrays
+    and scipy sparse matrices)."""
     for array in arrays:
         if array is None:
             continue
         if isinstance(array, np.ndarray) or sp.issparse(array):
-            return np
+            return NUMPY
         return compat.array_namespace(array)
-    return np
+    return NUMPY
 
 
 def is_numpy(array):

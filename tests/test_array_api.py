@@ -1,5 +1,5 @@
 """Array API inputs (array-api-strict, PyTorch): the math against numpy's,
-and the transformers end to end in the input's own library.
+and every estimator end to end in the input's own library.
 
 PyTorch tests run where PyTorch is installed and are skipped elsewhere;
 sklearn's own Array API checks run from test_common.py.
@@ -33,12 +33,7 @@ from skdeep._xp import DeviceRandom, to_numpy, xp_of
 TRANSFORMERS = [DBNTransformer, StackedAutoencoderTransformer]
 
 
-def _namespaces():
-    yield pytest.param("array_api_strict", id="array_api_strict")
-    yield pytest.param("torch", id="torch")
-
-
-@pytest.fixture(params=list(_namespaces()))
+@pytest.fixture(params=["array_api_strict", "torch"])
 def xp(request):
     """The namespace under test (skipped when not installed)."""
     module = pytest.importorskip(request.param)
