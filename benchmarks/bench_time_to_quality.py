@@ -14,8 +14,8 @@ and 1500 test rows) and on sklearn's digits (a stratified 70/30 split):
 2. the two figures issue 15 asks for: how much sooner ``DBNTransformer``
    reaches the probe accuracy of ``BernoulliRBM`` after 20 epochs (from
    those rows), and the speed of pretraining at equal epochs (10, the
-   BernoulliRBM default; the median of three fits each) with both probe
-   accuracies beside it;
+   BernoulliRBM default; the median of three fits each, interleaved) with
+   both probe accuracies beside it;
 3. classifiers: test accuracy against fit time for ``DBNClassifier`` and
    ``StackedAutoencoderClassifier`` (``(500, 500)`` on MNIST, ``(256,)`` on
    digits) and ``MLPClassifier`` of the same shape, each at its defaults and
@@ -122,19 +122,18 @@ def transformer_curves(report, name, data, quick):
     return curves
 
 
-def median_fit_seconds(make, X, repeats):
-    return float(np.median([timed_fit(make, X)[1] for _ in range(repeats)]))
-
-
 def equal_epoch_speed(X_train, dtype, epochs, repeats):
     """BernoulliRBM's fit time over DBNTransformer's, both for ``epochs``
-    epochs at their defaults: the median of ``repeats`` fits each (single
-    sub-second fits moved by 2x on this shared machine)."""
+    epochs at their defaults: the median of ``repeats`` fits each, the two
+    models' fits interleaved so that a burst of load on this shared machine
+    slows both (sequential medians of sub-second fits moved by 2x)."""
     X = X_train.astype(dtype)
     makers = transformer_makers()
-    dbn = median_fit_seconds(lambda: makers["DBNTransformer"][1](epochs), X, repeats)
-    rbm = median_fit_seconds(lambda: makers["BernoulliRBM"][1](epochs), X, repeats)
-    return rbm / dbn
+    times = {"DBNTransformer": [], "BernoulliRBM": []}
+    for _ in range(repeats):
+        for model, seconds in times.items():
+            seconds.append(timed_fit(lambda m=model: makers[m][1](epochs), X)[1])
+    return float(np.median(times["BernoulliRBM"]) / np.median(times["DBNTransformer"]))
 
 
 def speed_summary(report, name, curves, X_train, quick):
