@@ -24,6 +24,7 @@ from skdeep._rbm import (
     pseudo_log_likelihood,
 )
 from skdeep._utils import (
+    PretrainedStackMixin,
     Workspace,
     apply_in_chunks,
     check_hidden_layer_sizes,
@@ -213,7 +214,7 @@ def init_rbm(inputs, n_hidden, visible_units, labels, rng):
     ]
 
 
-class BaseDBN(BaseEstimator):
+class BaseDBN(PretrainedStackMixin, BaseEstimator):
     """Greedy RBM pretraining and inference shared by the DBN estimators."""
 
     _parameter_constraints: dict = dict(DBN_PARAMETER_CONSTRAINTS)
@@ -445,16 +446,6 @@ class BaseDBN(BaseEstimator):
             return error, grads
 
         return step
-
-    @property
-    def _reference_weights(self):
-        """The array whose library and device inputs must share."""
-        return self.coefs_[0]
-
-    @property
-    def pretrain_n_iter_(self):
-        """Epochs each layer's pretraining ran."""
-        return [len(curve) for curve in self.pretrain_loss_curves_]
 
     def _batch_size(self, n_samples):
         """batch_size, "auto" resolved as n_samples // 20 within [64, 512]."""

@@ -23,6 +23,7 @@ from skdeep._pretrain import (
     run_epochs,
 )
 from skdeep._utils import (
+    PretrainedStackMixin,
     apply_in_chunks,
     check_hidden_layer_sizes,
     column_means,
@@ -179,7 +180,7 @@ SAE_ATTRIBUTES_DOC = """\
 """
 
 
-class BaseSAE(BaseEstimator):
+class BaseSAE(PretrainedStackMixin, BaseEstimator):
     """Greedy autoencoder pretraining and the encoder / decoder passes.
 
     Subclasses name the pretraining step size in ``_pretrain_learning_rate``.
@@ -197,16 +198,6 @@ class BaseSAE(BaseEstimator):
         if self.mean_ is None:
             return None
         return lambda A: standardize(A, self.mean_, self.scale_)
-
-    @property
-    def _reference_weights(self):
-        """The array whose library and device inputs must share."""
-        return self.coefs_[0]
-
-    @property
-    def pretrain_n_iter_(self):
-        """Epochs each layer's pretraining ran."""
-        return [len(curve) for curve in self.pretrain_loss_curves_]
 
     def _batch_size(self, n_samples):
         """batch_size, "auto" resolved as n_samples // 50 within [128, 256]."""

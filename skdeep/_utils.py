@@ -316,6 +316,21 @@ def restore_on_error(method):
     return guarded
 
 
+class PretrainedStackMixin:
+    """What every estimator with a pretrained stack (``coefs_``,
+    ``pretrain_loss_curves_``) tells about it."""
+
+    @property
+    def _reference_weights(self):
+        """The array whose library and device inputs must share."""
+        return self.coefs_[0]
+
+    @property
+    def pretrain_n_iter_(self):
+        """Epochs each layer's pretraining ran."""
+        return [len(curve) for curve in self.pretrain_loss_curves_]
+
+
 class StreamedPretrainingMixin:
     """``partial_fit`` of the transformers and their epoch count.
 

@@ -248,32 +248,24 @@ class DeviceRandom:
 
     def random(self, shape, dtype=None, out=None):
         """Uniform [0, 1) draws of ``shape`` in ``dtype``, on the device."""
-        dtype = self.like.dtype if dtype is None else dtype
-        shape = tuple(int(s) for s in shape)
-        if self._torch is not None:
-            import torch
-
-            return torch.rand(
-                shape, generator=self._torch, dtype=dtype, device=self._device
-            )
-        if self._cupy is not None:
-            return self._cupy.random(shape, dtype=dtype)
-        draws = self._host.random(shape, dtype=numpy_dtype(dtype))
-        return asarray(draws, self.like, dtype)
+        return self._draw("random", shape, dtype)
 
     def standard_normal(self, shape, dtype=None, out=None):
         """N(0, 1) draws of ``shape`` in ``dtype``, on the device."""
+        return self._draw("standard_normal", shape, dtype)
+
+    def _draw(self, kind, shape, dtype):
+        """``kind`` ("random" or "standard_normal") draws, in the library."""
         dtype = self.like.dtype if dtype is None else dtype
         shape = tuple(int(s) for s in shape)
         if self._torch is not None:
             import torch
 
-            return torch.randn(
-                shape, generator=self._torch, dtype=dtype, device=self._device
-            )
+            draw = torch.rand if kind == "random" else torch.randn
+            return draw(shape, generator=self._torch, dtype=dtype, device=self._device)
         if self._cupy is not None:
-            return self._cupy.standard_normal(shape, dtype=dtype)
-        draws = self._host.standard_normal(shape, dtype=numpy_dtype(dtype))
+            return getattr(self._cupy, kind)(shape, dtype=dtype)
+        draws = getattr(self._host, kind)(shape, dtype=numpy_dtype(dtype))
         return asarray(draws, self.like, dtype)
 
     def __getstate__(self):
