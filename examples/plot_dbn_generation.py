@@ -26,14 +26,12 @@ X, y = load_digits(return_X_y=True)
 X = X / 16.0
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
 hidden = (256, 256)
-# A generative model wants its RBMs trained longer than the default stopping
-# rule (``pretrain_tol``, made for features that backprop then tunes) allows:
-# every layer runs 50 epochs here.
+# A generative model wants its RBMs trained to the end: with up-down,
+# pretrain_tol="auto" stops no layer early, so every layer runs
+# pretrain_iter=50 epochs.
 generative = DBNClassifier(
     hidden,
     fine_tuning="up-down",
-    pretrain_iter=50,
-    pretrain_tol=0.0,
     max_iter=30,
     learning_rate_init=0.03,
     random_state=0,

@@ -50,6 +50,10 @@ _MONITOR_FEATURES = 32
 # half the time of 70-row ones at no loss of accuracy.
 AUTO_BATCH = (64, 512, 20)  # smallest, largest, minibatches per epoch
 
+# pretrain_tol="auto": the plateau rule's tolerance (0, every epoch, for the
+# generative up-down classifier: see DBNClassifier._pretrain_tol).
+AUTO_PRETRAIN_TOL = 0.05
+
 # pretrain_learning_rate="auto", per visible type.
 AUTO_LEARNING_RATES = {"bernoulli": 0.1, "gaussian": 0.005}
 
@@ -63,7 +67,7 @@ DBN_PARAMETER_CONSTRAINTS = {
         StrOptions({"auto"}),
     ],
     "pretrain_iter": [Interval(Integral, 0, None, closed="left")],
-    "pretrain_tol": [Interval(Real, 0, None, closed="left")],
+    "pretrain_tol": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
     "momentum": [Interval(Real, 0, 1, closed="both")],
     "alpha": [Interval(Real, 0, None, closed="left")],
     "sparsity_target": [Interval(Real, 0, 1, closed="neither")],
@@ -98,17 +102,26 @@ DBN_PARAMETERS_DOC = """\
         one, whose unbounded visibles need a much smaller step (Hinton's
         practical guide, section 13.2).
 
-    pretrain_iter : int, default=20
+    pretrain_iter : int, default=50
         Most epochs of pretraining per RBM; 0 skips pretraining (random
-        weights), so that what pretraining buys can be measured.
+        weights), so that what pretraining buys can be measured. The
+        plateau rule (``pretrain_tol``) stops most layers long before: after
+        7 to 12 epochs on MNIST, digits, diabetes and Auto MPG. On small
+        tables, where an epoch is a few minibatches, the cap decides: the
+        first layer on wine (142 rows, 3 minibatches per epoch) ran all 20
+        epochs of a cap of 20, and a cap of 50 moved the 5-fold accuracy
+        from 0.9764 to 0.9808 (mean of seeds 0 to 4).
 
-    pretrain_tol : float, default=0.05
+    pretrain_tol : float or "auto", default="auto"
         A layer's pretraining stops early once two epochs in a row each
         lower its loss (the reconstruction error) by less than
         ``pretrain_tol`` times its first epoch's gain (the drop from epoch
         1 to epoch 2), which makes the rule free of the loss's scale and
         floor; ``pretrain_iter`` caps the epochs. 0 runs every layer for
-        ``pretrain_iter`` epochs. ``pretrain_n_iter_`` tells how many ran.
+        ``pretrain_iter`` epochs. "auto" is 0.05, and 0 for
+        ``DBNClassifier(fine_tuning="up-down")``, a generative model that
+        wants its RBMs trained to the end. ``pretrain_n_iter_`` tells how
+        many ran.
 
     momentum : float, default=0.9
         Momentum of the pretraining updates.
@@ -372,7 +385,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
             if n_epochs
             else None,
             names=("reconstruction error", "pseudo-log-likelihood"),
-            tol=self.pretrain_tol,
+            tol=self._pretrain_tol(),
         )
         return params, history
 
@@ -450,6 +463,12 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
     def _batch_size(self, n_samples):
         """batch_size, "auto" resolved as n_samples // 20 within [64, 512]."""
         return resolve_batch_size(self.batch_size, n_samples, *AUTO_BATCH)
+
+    def _pretrain_tol(self):
+        """pretrain_tol, "auto" resolved (see AUTO_PRETRAIN_TOL)."""
+        if self.pretrain_tol == "auto":
+            return AUTO_PRETRAIN_TOL
+        return self.pretrain_tol
 
     def _rbm_learning_rate(self, visible_units):
         if self.pretrain_learning_rate == "auto":

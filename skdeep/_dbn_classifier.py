@@ -78,10 +78,11 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         requested label. Up-down runs exactly ``max_iter`` epochs, each
         several times the cost of a backprop epoch (30 is a good start); it
         takes single-label classes and no ``sample_weight``. A generative
-        model wants its RBMs trained longer than the default stopping rule
-        allows: on digits, (256, 256) with 30 up-down epochs scored 0.9215
-        at the defaults and 0.9293 with ``pretrain_iter=50,
-        pretrain_tol=0``.
+        model wants its RBMs trained to the end, so ``pretrain_tol="auto"``
+        stops no layer early here: on digits, (256, 256) with 30 up-down
+        epochs scored 0.9284 (5-fold CV, mean of seeds 0 to 4) with every
+        layer pretrained for 50 epochs, against 0.9235 when the plateau
+        rule stopped them after 8 to 11.
 
     learning_rate_init : float or "auto", default="auto"
         Step size of fine-tuning: Adam's for "backprop" and "none" ("auto":
@@ -156,8 +157,8 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         n_gibbs_steps=1,
         persistent=False,
         pretrain_learning_rate="auto",
-        pretrain_iter=20,
-        pretrain_tol=0.05,
+        pretrain_iter=50,
+        pretrain_tol="auto",
         momentum=0.9,
         alpha=1e-5,
         sparsity_target=0.1,
@@ -281,6 +282,11 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
                 return AUTO_UP_DOWN_RATE
             return self.learning_rate_init
         return super()._learning_rate()
+
+    def _pretrain_tol(self):
+        if self.pretrain_tol == "auto" and self.fine_tuning in GENERATIVE_FINE_TUNING:
+            return 0.0
+        return super()._pretrain_tol()
 
     def _can_continue(self):
         return (

@@ -463,6 +463,21 @@ def test_up_down_predict_proba_is_softmax_over_label_free_energies(digits):
     assert clf.output_coef_ is None and clf.label_coef_.shape == (10, 12)
 
 
+def test_auto_pretrain_tol_stops_no_layer_early_for_up_down(digits):
+    """pretrain_tol="auto": the plateau rule (0.05) for backprop, none for
+    the generative up-down, whose layers run every pretrain_iter epoch."""
+    X, y = digits
+    params = dict(hidden_layer_sizes=(16, 8), pretrain_iter=60, max_iter=1)
+    backprop = DBNClassifier(**params, random_state=0).fit(X, y)
+    up_down = DBNClassifier(**params, fine_tuning="up-down", random_state=0)
+    assert all(n < 60 for n in backprop.pretrain_n_iter_)
+    assert up_down.fit(X, y).pretrain_n_iter_ == [60, 60]
+    explicit = DBNClassifier(**params, pretrain_tol=0.05, random_state=0)
+    assert explicit.fit(X, y).pretrain_n_iter_ == backprop.pretrain_n_iter_
+    stopped = up_down.set_params(pretrain_tol=0.05).fit(X, y).pretrain_n_iter_
+    assert all(n < 60 for n in stopped)
+
+
 def test_up_down_learns_and_samples_each_requested_class(digits):
     X, y = digits
     clf = DBNClassifier(
