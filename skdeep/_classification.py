@@ -14,7 +14,6 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted
 
 from skdeep._activations import log_softmax, softplus
 from skdeep._network import forward
@@ -347,7 +346,10 @@ class ClassifierHeadMixin(ClassifierMixin):
             multi-label targets, log p(label j | x) of each label).
         """
         same_library(self, X, "predict_log_proba")
-        check_is_fitted(self)
+        return self._log_proba(X)
+
+    def _log_proba(self, X):
+        """predict_log_proba's work, X already checked against the fit."""
         logits = self._logits(X)
         if self.output_activation_ == "sigmoid":
             return -softplus(-logits)  # log sigma(z)
@@ -368,7 +370,7 @@ class ClassifierHeadMixin(ClassifierMixin):
             targets, the probability of each label).
         """
         same_library(self, X, "predict_proba")
-        log_proba = self.predict_log_proba(X)
+        log_proba = self._log_proba(X)
         return xp_of(log_proba).exp(log_proba)
 
     def predict(self, X):
@@ -387,7 +389,6 @@ class ClassifierHeadMixin(ClassifierMixin):
             label-indicator matrix.
         """
         same_library(self, X, "predict")
-        check_is_fitted(self)
         logits = self._logits(X)
         xp = xp_of(logits)
         if self.output_activation_ == "sigmoid":

@@ -12,7 +12,6 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
-    check_is_fitted,
 )
 
 from skdeep._network import forward
@@ -211,7 +210,6 @@ class RegressorHeadMixin(RegressorMixin):
             Predictions, 1-D when ``y`` was 1-D at fit.
         """
         same_library(self, X, "predict")
-        check_is_fitted(self)
         outputs = self._output_logits(X)
         xp = xp_of(outputs)
         outputs *= xp.astype(self.target_scale_, outputs.dtype)
