@@ -15,14 +15,21 @@ seed 0), for model seeds ``random_state`` = 0 to 4:
 - ``DBNClassifier((500, 500))`` on wine and breast cancer.
 
 "before" is what the defaults were before pretraining learned to stop at
-a plateau: every RBM 50 epochs (``pretrain_iter=50, pretrain_tol=0``) in
-minibatches of 64 rows (n // 50 within [64, 512]: 64 on all three data
-sets), and every autoencoder layer its 20 epochs (``pretrain_tol=0``).
-Single-seed figures move by one or two rows of a fold; the mean over five
-seeds says whether a change of defaults cost accuracy.
+a plateau, on this code: every RBM 50 epochs (``pretrain_iter=50,
+pretrain_tol=0``) in minibatches of 64 rows (n // 50 within [64, 512]: 64
+on all three data sets), no weight averaging (``weight_averaging=0``), and
+every autoencoder layer its 20 epochs (``pretrain_tol=0``). Single-seed
+figures move by one or two rows of a fold; the mean over five seeds says
+whether a change of defaults cost accuracy.
 
 Run: ``python benchmarks/bench_seeds.py`` (about 20 minutes on 2 cores;
 ``--quick``: seed 0 only). Writes ``benchmarks/results/seeds.md``.
+
+``--defaults-only NAME`` runs the defaults column alone and writes
+``benchmarks/results/seeds_NAME.md``: with an earlier checkout first on the
+path, it measures that code's defaults, e.g. the code from before issue 15
+(``git worktree add /tmp/old 8b9d857``, then ``PYTHONPATH=/tmp/old python
+benchmarks/bench_seeds.py --defaults-only 8b9d857``).
 """
 
 import argparse
@@ -45,7 +52,9 @@ RESULTS = Path(__file__).parent / "results"
 SEEDS = (0, 1, 2, 3, 4)
 CV = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
 BEFORE = {
-    "dbn": dict(pretrain_iter=50, pretrain_tol=0.0, batch_size=64),
+    "dbn": dict(
+        pretrain_iter=50, pretrain_tol=0.0, batch_size=64, weight_averaging=0.0
+    ),
     "sae": dict(pretrain_tol=0.0),
 }
 
@@ -135,36 +144,45 @@ def accuracy(load, make, semi, seed, before):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="seed 0 only")
+    parser.add_argument("--defaults-only", metavar="NAME", help="see the docstring")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
     seeds = SEEDS[:1] if args.quick else SEEDS
-    table = []
-    for name, (load, make, semi) in rows().items():
-        cells = [name]
-        for before in (True, False):
-            start = time.perf_counter()
-            scores = [accuracy(load, make, semi, s, before) for s in seeds]
-            seconds = (time.perf_counter() - start) / len(seeds)
-            cells.append(
-                f"{np.mean(scores):.4f} ({', '.join(f'{a:.4f}' for a in scores)}; "
-                f"{seconds:.0f} s)"
-            )
-            print(name, "before" if before else "defaults", cells[-1], flush=True)
-        table.append(cells)
+    columns = (False,) if args.defaults_only else (True, False)
+    table = [
+        [name] + [column(name, load, make, semi, seeds, before) for before in columns]
+        for name, (load, make, semi) in rows().items()
+    ]
     report = Report()
     report.add(
         f"# Small-data accuracy over seeds\n\n{machine()}; 5-fold stratified "
         f"CV, model seeds {', '.join(map(str, seeds))}: mean (per seed; "
         "seconds per CV).\n"
     )
-    report.table(
-        "Defaults against the settings before issue 15",
-        ["model", "before issue 15", "defaults"],
-        table,
-    )
+    if args.defaults_only:
+        title, header = f"Defaults of {args.defaults_only}", ["model", "defaults"]
+    else:
+        title = "Defaults against the settings before issue 15"
+        header = ["model", "before issue 15", "defaults"]
+    report.table(title, header, table)
     RESULTS.mkdir(exist_ok=True)
     suffix = "_quick" if args.quick else ""
+    if args.defaults_only:
+        suffix = f"_{args.defaults_only}{suffix}"
     (RESULTS / f"seeds{suffix}.md").write_text("\n".join(report.lines))
+
+
+def column(name, load, make, semi, seeds, before):
+    """One cell: the mean over ``seeds``, each seed's figure, the time."""
+    start = time.perf_counter()
+    scores = [accuracy(load, make, semi, s, before) for s in seeds]
+    seconds = (time.perf_counter() - start) / len(seeds)
+    cell = (
+        f"{np.mean(scores):.4f} ({', '.join(f'{a:.4f}' for a in scores)}; "
+        f"{seconds:.0f} s)"
+    )
+    print(name, "before" if before else "defaults", cell, flush=True)
+    return cell
 
 
 if __name__ == "__main__":

@@ -228,7 +228,12 @@ def fine_tuning_section(report, n_samples, n_hidden, batch, epochs, repeats):
     no_stop = dict(max_iter=epochs, n_iter_no_change=epochs + 1, random_state=0)
     models = {
         "DBNClassifier": lambda: DBNClassifier(  # the MLP's work: no dropout
-            (n_hidden,), pretrain_iter=0, batch_size=batch, dropout=0.0, **no_stop
+            (n_hidden,),
+            pretrain_iter=0,
+            batch_size=batch,
+            dropout=0.0,
+            input_dropout=0.0,  # "auto" drops 20% of wide inputs
+            **no_stop,
         ),
         "MLPClassifier": lambda: MLPClassifier(
             (n_hidden,), activation="logistic", batch_size=batch, **no_stop

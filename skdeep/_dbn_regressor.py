@@ -112,6 +112,7 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        weight_averaging=0.5,
         warm_start=False,
         unlabeled_label=None,
     ):
@@ -138,5 +139,6 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.weight_averaging = weight_averaging
         self.warm_start = warm_start
         self.unlabeled_label = unlabeled_label

@@ -4,6 +4,11 @@ Without a validation score, training stops once the training loss has not
 improved by ``tol`` for more than ``n_iter_no_change`` consecutive epochs.
 With one (early stopping), the criterion is the validation score instead, and
 the parameters of the best-scoring epoch are restored at the end.
+
+With ``averaging`` (a decay in [0, 1)), the weights handed back are an
+exponential moving average over epochs of the weights at each epoch's end
+(Polyak averaging; what early stopping scores and restores is that average):
+the last epochs' Adam and dropout noise averages out.
 """
 
 import time
@@ -42,6 +47,7 @@ def fine_tune(
     validation_score=None,
     before_epoch=None,
     warn_at_max_iter=True,
+    averaging=0.0,
     verbose=0,
 ):
     """Train ``params`` in place for at most ``max_iter`` epochs.
@@ -52,10 +58,11 @@ def fine_tune(
     epoch (to refresh pseudo-labels, say). A run that ends at ``max_iter``
     without meeting the stopping rule raises a ``ConvergenceWarning``, as
     ``MLPClassifier`` does, unless ``warn_at_max_iter`` is False (a run
-    meant to last a fixed number of epochs).
+    meant to last a fixed number of epochs). ``averaging``: the decay of the
+    moving average of the weights over epochs, 0 for the last epoch's.
     """
     result = FineTuneResult()
-    best_params, no_improvement = None, 0
+    best_params, average, no_improvement = None, None, 0
     for epoch in range(max_iter):
         start = time.perf_counter()
         if before_epoch is not None:
@@ -73,24 +80,42 @@ def fine_tune(
         )
         if not history.loss:  # diverged: warned, and the weights were restored
             break
+        average = _moving_average(average, params, averaging)
+        kept = params if average is None else average
         improved, new_best = _record(
-            result, history.loss[0], params, validation_score, tol
+            result, history.loss[0], kept, validation_score, tol
         )
         if new_best and validation_score is not None:
-            best_params = [copy(p) for p in params]
+            best_params = [copy(p) for p in kept]
         no_improvement = 0 if improved else no_improvement + 1
         if verbose:
             _print_epoch(result, epoch, max_iter, time.perf_counter() - start)
         if no_improvement > n_iter_no_change:
             result.converged = True
             break
-    if best_params is not None:
-        for p, best in zip(params, best_params, strict=True):
-            p[...] = best
+    final = best_params if best_params is not None else average
+    if final is not None:
+        for p, kept in zip(params, final, strict=True):
+            p[...] = kept
     ended_early = result.converged or len(result.loss_curve) < max_iter
     if warn_at_max_iter and not ended_early and max_iter > 0:
         _warn_not_converged(max_iter)
     return result
+
+
+def _moving_average(average, params, decay):
+    """The moving average after one more epoch (None when ``decay`` is 0):
+    a copy of ``params`` after the first, then decay * average + (1 -
+    decay) * params, in place."""
+    if decay == 0:
+        return None
+    if average is None:
+        return [copy(p) for p in params]
+    for a, p in zip(average, params, strict=True):
+        a -= p
+        a *= decay
+        a += p
+    return average
 
 
 def _warn_not_converged(max_iter):

@@ -148,6 +148,7 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, _SupervisedSAE):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        weight_averaging=0.5,
         warm_start=False,
         unlabeled_label=None,
         pseudo_labels="propagation",
@@ -179,6 +180,7 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, _SupervisedSAE):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.weight_averaging = weight_averaging
         self.warm_start = warm_start
         self.unlabeled_label = unlabeled_label
         self.pseudo_labels = pseudo_labels
@@ -277,6 +279,7 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, _SupervisedSAE):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        weight_averaging=0.5,
         warm_start=False,
         unlabeled_label=None,
     ):
@@ -305,5 +308,6 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, _SupervisedSAE):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.weight_averaging = weight_averaging
         self.warm_start = warm_start
         self.unlabeled_label = unlabeled_label

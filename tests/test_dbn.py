@@ -478,6 +478,48 @@ def test_auto_pretrain_tol_stops_no_layer_early_for_up_down(digits):
     assert all(n < 60 for n in stopped)
 
 
+def test_auto_batch_keeps_50_minibatches_per_epoch_for_up_down():
+    """batch_size="auto": n // 20 within [64, 512] for backprop, n // 50 for
+    the generative up-down (64 rows on the 1797 digits, not 89)."""
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    params = dict(hidden_layer_sizes=(16, 8), pretrain_iter=2, max_iter=2)
+
+    def up_down(batch_size):
+        model = DBNClassifier(
+            **params, fine_tuning="up-down", batch_size=batch_size, random_state=0
+        )
+        return model.fit(X, y).coefs_
+
+    auto = up_down("auto")
+    for a, b in zip(auto, up_down(64), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(auto[0], up_down(89)[0])
+    backprop = DBNClassifier(**params, random_state=0).fit(X, y).coefs_
+    explicit = DBNClassifier(**params, batch_size=89, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(backprop[0], explicit.coefs_[0])
+
+
+def test_weight_averaging_keeps_the_moving_average_of_epoch_weights(digits):
+    """weight_averaging=0.5 over 2 epochs hands back the mean of the weights
+    after epochs 1 and 2 (the same random stream gives both)."""
+    X, y = digits
+    params = dict(hidden_layer_sizes=(16,), pretrain_iter=2, random_state=0)
+
+    def fitted(epochs, averaging):
+        model = DBNClassifier(**params, max_iter=epochs, weight_averaging=averaging)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return model.fit(X, y)
+
+    one, two = fitted(1, 0.0), fitted(2, 0.0)
+    averaged = fitted(2, 0.5)
+    for a, b, mean in zip(one.coefs_, two.coefs_, averaged.coefs_, strict=True):
+        np.testing.assert_allclose(mean, (a + b) / 2, rtol=1e-12, atol=1e-15)
+    assert not np.allclose(averaged.output_coef_, two.output_coef_)
+    assert averaged.loss_curve_ == two.loss_curve_
+
+
 def test_up_down_learns_and_samples_each_requested_class(digits):
     X, y = digits
     clf = DBNClassifier(

@@ -8,7 +8,7 @@ from skdeep._finetune import fine_tune
 from skdeep._optim import SGD
 
 
-def _run(losses, scores=None, max_iter=20, n_iter_no_change=2, tol=1e-3):
+def _run(losses, scores=None, max_iter=20, n_iter_no_change=2, tol=1e-3, averaging=0.0):
     """Drive fine_tune with scripted epoch losses (and validation scores)."""
     params = [np.zeros(1)]
     epoch = iter(range(1000))
@@ -18,11 +18,12 @@ def _run(losses, scores=None, max_iter=20, n_iter_no_change=2, tol=1e-3):
         current["epoch"] = next(epoch)
         return losses[current["epoch"]], [np.array([-1.0])]  # p grows by 1 / epoch
 
-    validation = None
+    validation, seen = None, {"scored": []}
     if scores is not None:
 
         def validation(params):
-            return scores[int(round(params[0][0])) - 1]
+            seen["scored"].append(float(params[0][0]))
+            return scores[len(seen["scored"]) - 1]
 
     result = fine_tune(
         step,
@@ -35,7 +36,9 @@ def _run(losses, scores=None, max_iter=20, n_iter_no_change=2, tol=1e-3):
         tol=tol,
         n_iter_no_change=n_iter_no_change,
         validation_score=validation,
+        averaging=averaging,
     )
+    result.scored = seen["scored"]
     return result, params[0][0]
 
 
@@ -67,3 +70,38 @@ def test_diverged_epoch_ends_fine_tuning_with_previous_weights():
     with pytest.warns(ConvergenceWarning, match="diverged in epoch 3"):
         result, final = _run([1.0, 0.5, np.nan, 0.1])
     assert result.loss_curve == [1.0, 0.5] and final == 2.0
+
+
+def _moving_average(values, decay):
+    """Brute force: a_1 = v_1, a_k = decay * a_(k-1) + (1 - decay) * v_k."""
+    average = values[0]
+    for value in values[1:]:
+        average = decay * average + (1 - decay) * value
+    return average
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("decay", [0.5, 0.8])
+def test_averaging_hands_back_the_moving_average_of_epoch_weights(decay):
+    losses = [4.0, 3.0, 2.0, 1.0, 0.5]  # the weights are 1, 2, ... after each
+    result, final = _run(losses, max_iter=5, averaging=decay)
+    expected = _moving_average([1.0, 2.0, 3.0, 4.0, 5.0], decay)
+    assert final == pytest.approx(expected, rel=1e-12)
+    assert result.loss_curve == losses  # the stopping rule is unchanged
+    assert _run(losses, max_iter=1, averaging=decay)[1] == 1.0  # one epoch
+
+
+def test_early_stopping_scores_and_restores_the_average():
+    scores = [0.5, 0.9, 0.8, 0.85, 0.7, 0.95]
+    result, final = _run([1.0] * 6, scores=scores, averaging=0.5)
+    averages = [
+        _moving_average([1.0, 2.0, 3.0, 4.0, 5.0][:k], 0.5) for k in range(1, 6)
+    ]
+    assert result.scored == pytest.approx(averages)
+    assert final == pytest.approx(averages[1])  # the average after epoch 2
+
+
+def test_averaging_skips_a_diverged_epoch():
+    with pytest.warns(ConvergenceWarning, match="diverged in epoch 3"):
+        _, final = _run([1.0, 0.5, np.nan, 0.1], averaging=0.5)
+    assert final == pytest.approx(1.5)
