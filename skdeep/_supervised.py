@@ -139,7 +139,8 @@ FINE_TUNING_PARAMETERS_DOC = """\
         DBNClassifier((256, 256)) from 0.9786 to 0.9803 and (256,) from
         0.9812 to 0.9817 (5-fold CV, mean of seeds 0 to 4); on MNIST,
         (500, 500) with all labels from 0.9596 to 0.9602 (seeds 0 to 2).
-        A ``partial_fit`` call is one epoch, so it keeps its weights.
+        A ``partial_fit`` call is one epoch, so it keeps its weights;
+        ``DBNClassifier``'s up-down fine-tuning keeps its last weights too.
 
     warm_start : bool, default=False
         When True, ``fit`` skips pretraining and goes on fine-tuning from
