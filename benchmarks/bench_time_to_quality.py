@@ -30,7 +30,7 @@ and 1500 test rows) and on sklearn's digits (a stratified 70/30 split):
 Every model is fitted from scratch for every point (a point's time is the
 time of a fit that stops there), on the same split with ``random_state=0``.
 Run: ``python benchmarks/bench_time_to_quality.py --data
-../shared/data/mnist_dev.npz`` (about 18 minutes on 2 cores; ``--quick``
+../shared/data/mnist_dev.npz`` (about 15 minutes on 2 cores; ``--quick``
 for a smoke run). Writes ``benchmarks/results/time_to_quality.md`` and
 ``time_to_quality.png`` (with matplotlib).
 """
@@ -59,7 +59,7 @@ SKDEEP_EPOCHS = (1, 2, 3, 5, 10, 20)
 RBM_EPOCHS = (1, 2, 5, 10, 20)
 EQUAL_EPOCHS = 10  # BernoulliRBM's default n_iter
 TUNING_EPOCHS = (5, 10, 20, 40)
-REPEATS = 5  # rounds of the equal-epoch speed
+EQUAL_EPOCH_ROUNDS = 5  # rounds of the equal-epoch speed
 DEFAULT_ROUNDS = 5  # rounds of default classifier fits, one of each model
 DEFAULTS = "defaults"
 
@@ -161,14 +161,14 @@ def speed_summary(report, name, curves, X_train, quick):
             else "not reached"
         )
         equal = EQUAL_EPOCHS if EQUAL_EPOCHS in rbm and EQUAL_EPOCHS in numbered else 1
-        ratio = equal_epoch_speed(X_train, dtype, equal, 1 if quick else REPEATS)
+        rounds = 1 if quick else EQUAL_EPOCH_ROUNDS
+        ratio = equal_epoch_speed(X_train, dtype, equal, rounds)
         rows.append(
             (
                 dtype,
                 f"{target:.4f} in {target_seconds:.1f} s ({last} epochs)",
                 sooner,
-                f"{ratio:.1f}x ({equal} epochs, median of "
-                f"{1 if quick else REPEATS} same-round ratios)",
+                f"{ratio:.1f}x ({equal} epochs, median of {rounds} same-round ratios)",
                 f"{numbered[equal][1]:.4f} vs {rbm[equal][1]:.4f}",
             )
         )

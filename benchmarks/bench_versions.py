@@ -21,7 +21,7 @@ Fits, float32 and float64, each at that version's defaults otherwise:
 - digits pretraining: ``DBNTransformer((256,))``, 10 epochs on the 1797
   digits, where per-minibatch overhead dominates.
 
-Run: ``python benchmarks/bench_versions.py --old /tmp/old`` (about 6
+Run: ``python benchmarks/bench_versions.py --old /tmp/old`` (about 3
 minutes on 2 cores with 5 rounds). Writes ``benchmarks/results/versions.md``.
 """
 
@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
+from _report import Report
 
 RESULTS = Path(__file__).parent / "results"
 HERE = Path(__file__).resolve().parents[1]
@@ -122,12 +123,14 @@ def compare(old, rounds):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--old", help="checkout to compare with")
+    parser.add_argument("--old", help="checkout to compare with (required)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(*args.child)
+    if args.old is None:
+        parser.error("--old PATH is required: a checkout of the earlier commit")
     old = Path(args.old).resolve()
     results = compare(old, args.rounds)
     rows = [
@@ -145,8 +148,6 @@ def main():
         capture_output=True,
         text=True,
     ).stdout.strip()
-    from _report import Report  # the child imports no skdeep beyond its own
-
     report = Report()
     report.add(
         f"# This checkout against {commit[:60]}\n\n{platform.machine()}, Python "

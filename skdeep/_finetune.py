@@ -95,8 +95,8 @@ def fine_tune(
             break
     final = best_params if best_params is not None else average
     if final is not None:
-        for p, kept in zip(params, final, strict=True):
-            p[...] = kept
+        for p, value in zip(params, final, strict=True):
+            p[...] = value
     ended_early = result.converged or len(result.loss_curve) < max_iter
     if warn_at_max_iter and not ended_early and max_iter > 0:
         _warn_not_converged(max_iter)
