@@ -58,6 +58,14 @@ AUTO_BATCH_GENERATIVE = (64, 512, 50)
 # pretrain_tol="auto": the plateau rule's tolerance (0, every epoch, for the
 # generative up-down classifier: see DBNClassifier._pretrain_tol).
 AUTO_PRETRAIN_TOL = 0.05
+# pretrain_tol="auto" when some rows are unlabeled (unlabeled_label): with
+# few labels the unlabeled rows are most of what the model learns from, and
+# a stricter plateau paid its extra epochs. Mean of model seeds 0 to 2 on
+# MNIST dev, 1% / 2% / 5% / 10% of the labels: 0.709 / 0.870 / 0.907 / 0.924
+# at 0.05, 0.720 / 0.870 / 0.914 / 0.929 at 0.01 (in 1.2x to 1.4x the fit
+# time), 0.721 / 0.866 / 0.920 / 0.931 at 0 (2x); digits with 10% of the
+# labels, seeds 0 to 4: 0.9488, 0.9495, 0.9507.
+AUTO_PRETRAIN_TOL_SEMI_SUPERVISED = 0.01
 
 # pretrain_learning_rate="auto", per visible type.
 AUTO_LEARNING_RATES = {"bernoulli": 0.1, "gaussian": 0.005}
@@ -123,7 +131,10 @@ DBN_PARAMETERS_DOC = """\
         ``pretrain_tol`` times its first epoch's gain (the drop from epoch
         1 to epoch 2), which makes the rule free of the loss's scale and
         floor; ``pretrain_iter`` caps the epochs. 0 runs every layer for
-        ``pretrain_iter`` epochs. "auto" is 0.05, and 0 for
+        ``pretrain_iter`` epochs. "auto" is 0.05; 0.01 while some rows are
+        unlabeled (``unlabeled_label``), where the unlabeled rows are most of
+        what the model learns from (on MNIST with 1% to 10% of the labels it
+        gained 0.0 to 1.1 points, mean of three seeds); and 0 for
         ``DBNClassifier(fine_tuning="up-down")``, a generative model that
         wants its RBMs trained to the end. ``pretrain_n_iter_`` tells how
         many ran.
@@ -470,10 +481,13 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         return resolve_batch_size(self.batch_size, n_samples, *AUTO_BATCH)
 
     def _pretrain_tol(self):
-        """pretrain_tol, "auto" resolved (see AUTO_PRETRAIN_TOL)."""
-        if self.pretrain_tol == "auto":
-            return AUTO_PRETRAIN_TOL
-        return self.pretrain_tol
+        """pretrain_tol, "auto" resolved (see AUTO_PRETRAIN_TOL): the
+        semi-supervised tolerance while a fit has unlabeled rows."""
+        if self.pretrain_tol != "auto":
+            return self.pretrain_tol
+        if getattr(self, "_has_unlabeled_rows", False):
+            return AUTO_PRETRAIN_TOL_SEMI_SUPERVISED
+        return AUTO_PRETRAIN_TOL
 
     def _rbm_learning_rate(self, visible_units):
         if self.pretrain_learning_rate == "auto":

@@ -303,7 +303,12 @@ class FineTuningMixin:
         if pretraining or not (partial or continuing) or _stack_missing(stream):
             if stream is not None:  # a stack with no pretraining is only made
                 stream.epochs = int(pretraining)
-            self._pretrain_stack(_rows_with_weight(X, weights), rng, stream)
+            # unlabeled rows change what "auto" settings pretraining takes
+            self._has_unlabeled_rows = not targets.labeled.all()
+            try:
+                self._pretrain_stack(_rows_with_weight(X, weights), rng, stream)
+            finally:
+                del self._has_unlabeled_rows
         if not continuing:
             self._reset_fine_tuning()
         if not pretraining:

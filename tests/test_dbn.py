@@ -478,6 +478,27 @@ def test_auto_pretrain_tol_stops_no_layer_early_for_up_down(digits):
     assert all(n < 60 for n in stopped)
 
 
+def test_auto_pretrain_tol_is_stricter_when_rows_are_unlabeled(digits):
+    """pretrain_tol="auto" is 0.01 while some rows are unlabeled
+    (unlabeled_label), 0.05 when every row is labeled; layers then pretrain
+    longer on the same rows."""
+    X, y = digits
+    params = dict(hidden_layer_sizes=(32, 16), pretrain_iter=200, max_iter=1)
+    y_semi = np.where(np.arange(len(y)) % 10 == 0, y, -1)
+    auto = DBNClassifier(**params, unlabeled_label=-1, random_state=0)
+    semi = auto.fit(X, y_semi).pretrain_n_iter_
+    labeled = auto.fit(X, y).pretrain_n_iter_
+    explicit = clone(auto).set_params(pretrain_tol=0.01)
+    assert explicit.fit(X, y_semi).pretrain_n_iter_ == semi
+    assert (
+        explicit.set_params(pretrain_tol=0.05).fit(X, y_semi).pretrain_n_iter_
+        == labeled
+    )
+    assert all(200 > s >= n for s, n in zip(semi, labeled, strict=True))
+    assert sum(semi) > sum(labeled)
+    assert not hasattr(auto, "_has_unlabeled_rows")
+
+
 def test_auto_batch_keeps_50_minibatches_per_epoch_for_up_down():
     """batch_size="auto": n // 20 within [64, 512] for backprop, n // 50 for
     the generative up-down (64 rows on the 1797 digits, not 89)."""
