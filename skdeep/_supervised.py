@@ -303,18 +303,26 @@ class FineTuningMixin:
         if pretraining or not (partial or continuing) or _stack_missing(stream):
             if stream is not None:  # a stack with no pretraining is only made
                 stream.epochs = int(pretraining)
-            # unlabeled rows change what "auto" settings pretraining takes
-            self._has_unlabeled_rows = not targets.labeled.all()
-            try:
-                self._pretrain_stack(_rows_with_weight(X, weights), rng, stream)
-            finally:
-                del self._has_unlabeled_rows
+            self._pretrain_rows(X, weights, targets, rng, stream)
         if not continuing:
             self._reset_fine_tuning()
         if not pretraining:
             max_iter = 1 if partial else self.max_iter
             self._fine_tune(X, targets, weights, rng, continuing, max_iter, stream)
         return self
+
+    def _pretrain_rows(self, X, weights, targets, rng, stream):
+        """``_pretrain_stack`` on the rows of X with weight, told while it
+        runs whether some of them are unlabeled (which changes the "auto"
+        settings of DBN pretraining)."""
+        unlabeled = ~targets.labeled
+        if weights is not None:
+            unlabeled &= weights > 0
+        self._has_unlabeled_rows = bool(unlabeled.any())
+        try:
+            self._pretrain_stack(_rows_with_weight(X, weights), rng, stream)
+        finally:
+            del self._has_unlabeled_rows
 
     _needs_classes = False
 

@@ -499,6 +499,28 @@ def test_auto_pretrain_tol_is_stricter_when_rows_are_unlabeled(digits):
     assert not hasattr(auto, "_has_unlabeled_rows")
 
 
+def test_auto_pretrain_tol_ignores_unlabeled_rows_of_weight_zero(digits, monkeypatch):
+    """Rows of weight zero take no part in training, so unlabeled ones among
+    them leave the tolerance of a fully labeled fit."""
+    X, y = digits
+    seen = []
+    pretrain_stack = DBNClassifier._pretrain_stack
+
+    def spy(self, *args, **kwargs):
+        seen.append(self._pretrain_tol())
+        return pretrain_stack(self, *args, **kwargs)
+
+    monkeypatch.setattr(DBNClassifier, "_pretrain_stack", spy)
+    y_semi = np.where(np.arange(len(y)) % 10 == 0, y, -1)
+    weights = (y_semi != -1).astype(float)
+    model = DBNClassifier((8,), pretrain_iter=2, max_iter=1, unlabeled_label=-1)
+    model.fit(X, y_semi, sample_weight=weights)
+    weights[1] = 0.5  # one unlabeled row with weight
+    model.fit(X, y_semi, sample_weight=weights)
+    model.fit(X, y_semi)
+    assert seen == [0.05, 0.01, 0.01]
+
+
 def test_auto_batch_keeps_50_minibatches_per_epoch_for_up_down():
     """batch_size="auto": n // 20 within [64, 512] for backprop, n // 50 for
     the generative up-down (64 rows on the 1797 digits, not 89)."""
