@@ -25,6 +25,10 @@ whether a change of defaults cost accuracy.
 Run: ``python benchmarks/bench_seeds.py`` (about 20 minutes on 2 cores;
 ``--quick``: seed 0 only). Writes ``benchmarks/results/seeds.md``.
 
+``--seeds 5-19`` takes other model seeds (a range, both ends included) and
+``--only TEXT`` (repeatable) the rows whose name contains one of the texts;
+the output file then says which, e.g. ``seeds_5-19.md``.
+
 ``--defaults-only NAME`` runs the defaults column alone and writes
 ``benchmarks/results/seeds_NAME.md``: with an earlier checkout first on the
 path, it measures that code's defaults, e.g. the code from before issue 15
@@ -145,13 +149,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="seed 0 only")
     parser.add_argument("--defaults-only", metavar="NAME", help="see the docstring")
+    parser.add_argument("--seeds", metavar="A-B", help="model seeds A to B")
+    parser.add_argument(
+        "--only", action="append", metavar="TEXT", default=[], help="rows naming TEXT"
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
-    seeds = SEEDS[:1] if args.quick else SEEDS
+    seeds = seed_range(args.seeds) if args.seeds else SEEDS
+    seeds = seeds[:1] if args.quick else seeds
     columns = (False,) if args.defaults_only else (True, False)
     table = [
         [name] + [column(name, load, make, semi, seeds, before) for before in columns]
         for name, (load, make, semi) in rows().items()
+        if not args.only or any(text in name for text in args.only)
     ]
     report = Report()
     report.add(
@@ -167,9 +177,17 @@ def main():
     report.table(title, header, table)
     RESULTS.mkdir(exist_ok=True)
     suffix = "_quick" if args.quick else ""
+    if args.seeds:
+        suffix = f"_{args.seeds}{suffix}"
     if args.defaults_only:
         suffix = f"_{args.defaults_only}{suffix}"
     (RESULTS / f"seeds{suffix}.md").write_text("\n".join(report.lines))
+
+
+def seed_range(text):
+    """The seeds of "A-B": A, A + 1, ..., B."""
+    first, last = (int(part) for part in text.split("-"))
+    return tuple(range(first, last + 1))
 
 
 def column(name, load, make, semi, seeds, before):
