@@ -27,7 +27,9 @@ Run: ``python benchmarks/bench_seeds.py`` (about 20 minutes on 2 cores;
 
 ``--seeds 5-19`` takes other model seeds (a range, both ends included) and
 ``--only TEXT`` (repeatable) the rows whose name contains one of the texts;
-the output file then says which, e.g. ``seeds_5-19.md``.
+the output file then says which, e.g. ``seeds_5-19.md``. ``--set
+NAME=VALUE`` (repeatable) changes a parameter of every ``DBNClassifier`` in
+the defaults column, e.g. ``--defaults-only tol0 --set pretrain_tol=0``.
 
 ``--defaults-only NAME`` runs the defaults column alone and writes
 ``benchmarks/results/seeds_NAME.md``: with an earlier checkout first on the
@@ -37,6 +39,7 @@ benchmarks/bench_seeds.py --defaults-only 8b9d857``).
 """
 
 import argparse
+import ast
 import time
 import warnings
 from pathlib import Path
@@ -61,6 +64,7 @@ BEFORE = {
     ),
     "sae": dict(pretrain_tol=0.0),
 }
+SETTINGS = {}  # --set: DBNClassifier parameters of the defaults column
 
 
 def digits():
@@ -90,8 +94,8 @@ def dbn(*args, scaled=False, **kwargs):
     ``scaled``)."""
 
     def make(seed, before):
-        extra = BEFORE["dbn"] if before else {}
-        model = DBNClassifier(*args, random_state=seed, **kwargs, **extra)
+        extra = BEFORE["dbn"] if before else SETTINGS
+        model = DBNClassifier(*args, random_state=seed, **{**kwargs, **extra})
         return make_pipeline(StandardScaler(), model) if scaled else model
 
     return make
@@ -145,7 +149,7 @@ def accuracy(load, make, semi, seed, before):
     return float(cross_val_score(make(seed, before), X, y, cv=CV).mean())
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="seed 0 only")
     parser.add_argument("--defaults-only", metavar="NAME", help="see the docstring")
@@ -153,7 +157,19 @@ def main():
     parser.add_argument(
         "--only", action="append", metavar="TEXT", default=[], help="rows naming TEXT"
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        default=[],
+        help="see the docstring",
+    )
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    SETTINGS.update(parse_setting(text) for text in args.set)
     warnings.filterwarnings("ignore", category=UserWarning)
     seeds = seed_range(args.seeds) if args.seeds else SEEDS
     seeds = seeds[:1] if args.quick else seeds
@@ -182,6 +198,12 @@ def main():
     if args.defaults_only:
         suffix = f"_{args.defaults_only}{suffix}"
     (RESULTS / f"seeds{suffix}.md").write_text("\n".join(report.lines))
+
+
+def parse_setting(text):
+    """NAME=VALUE as (NAME, VALUE read as a Python literal)."""
+    name, value = text.split("=", 1)
+    return name, ast.literal_eval(value)
 
 
 def seed_range(text):
