@@ -16,17 +16,16 @@ the last column is the median of the same-round ratios of its time to the
 DBN's, the equal-epoch speed of issue 15.
 
 Run: ``python benchmarks/bench_batch.py --data ../shared/data/mnist_dev.npz``
-(about 6 minutes on 2 cores; ``--quick``: seed 0 only). Writes
-``benchmarks/results/batch.md``.
+(about 6 minutes on 2 cores; ``--quick``: seed 0 only, written to
+``batch_quick.md``). Writes ``benchmarks/results/batch.md``.
 """
 
-import time
 from pathlib import Path
 
 import numpy as np
 from _report import Report
 from bench_mnist import machine, setup
-from sklearn.linear_model import LogisticRegression
+from bench_time_to_quality import probe, timed_fit
 from sklearn.neural_network import BernoulliRBM
 
 from skdeep import DBNTransformer
@@ -38,32 +37,22 @@ MODES = {"defaults": {}, "10 epochs": {"pretrain_iter": 10, "pretrain_tol": 0.0}
 SEEDS = (0, 1, 2, 3, 4)
 
 
-def timed(model, X):
-    start = time.perf_counter()
-    model.fit(X)
-    return model, time.perf_counter() - start
-
-
-def probe(model, data):
-    X_train, X_test, y_train, y_test = data
-    clf = LogisticRegression(max_iter=1000).fit(model.transform(X_train), y_train)
-    return clf.score(model.transform(X_test), y_test)
-
-
 def seed_round(shape, settings, seed, data, with_rbm):
     """One seed: every batch size fitted one after the other (and
     BernoulliRBM when asked); {batch: (probe, seconds, epochs)} and the
     BernoulliRBM time (None without it)."""
     fits = {
-        batch: timed(
-            DBNTransformer(shape, batch_size=batch, random_state=seed, **settings),
+        batch: timed_fit(
+            lambda batch=batch: DBNTransformer(
+                shape, batch_size=batch, random_state=seed, **settings
+            ),
             data[0],
         )
         for batch in BATCHES
     }
     rbm_seconds = None
     if with_rbm:
-        rbm_seconds = timed(BernoulliRBM(random_state=seed), data[0])[1]
+        rbm_seconds = timed_fit(lambda: BernoulliRBM(random_state=seed), data[0])[1]
     results = {
         batch: (probe(model, data), seconds, model.pretrain_n_iter_[0])
         for batch, (model, seconds) in fits.items()
@@ -74,9 +63,9 @@ def seed_round(shape, settings, seed, data, with_rbm):
 def rows_of(shape, mode, rounds, rbm_times):
     """Table rows of one shape and mode from its seed rounds."""
     rows = []
+    auto = [r["auto"][1] for r in rounds]
     for batch in BATCHES:
         probes, seconds, epochs = zip(*(r[batch] for r in rounds), strict=True)
-        auto = [r["auto"][1] for r in rounds]
         ratio = np.median([s / a for s, a in zip(seconds, auto, strict=True)])
         rbm = ""
         if rbm_times[0] is not None:
@@ -133,7 +122,8 @@ def main():
         rows,
     )
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "batch.md").write_text("\n".join(report.lines))
+    suffix = "_quick" if args.quick else ""
+    (RESULTS / f"batch{suffix}.md").write_text("\n".join(report.lines))
 
 
 if __name__ == "__main__":
