@@ -29,8 +29,8 @@ from _report import Report  # noqa: E402
 from bench_speed import binary_rows, machine_description  # noqa: E402
 
 from skdeep import DBNTransformer, StackedAutoencoderTransformer  # noqa: E402
-from skdeep._dbn_base import AUTO_BATCH, AUTO_LEARNING_RATES  # noqa: E402
-from skdeep._utils import resolve_batch_size  # noqa: E402
+from skdeep._dbn.base import AUTO_BATCH, AUTO_LEARNING_RATES  # noqa: E402
+from skdeep._utils.validation import resolve_batch_size  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 N_HIDDEN = 512

@@ -45,8 +45,10 @@ from sklearn.pipeline import make_pipeline
 from threadpoolctl import threadpool_info
 
 from skdeep import DBNClassifier, DBNTransformer, StackedAutoencoderTransformer
-from skdeep._dbn_base import AUTO_BATCH
-from skdeep._utils import resolve_batch_size
+from skdeep._dbn.base import AUTO_BATCH
+from skdeep._utils.validation import (
+    resolve_batch_size,
+)
 
 RESULTS = Path(__file__).parent / "results"
 DTYPES = (np.float32, np.float64)

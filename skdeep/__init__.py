@@ -1,14 +1,14 @@
 """skdeep: layer-wise pretrained deep networks for scikit-learn."""
 
-from skdeep._dbn import DBNTransformer
-from skdeep._dbn_classifier import DBNClassifier
-from skdeep._dbn_regressor import DBNRegressor
-from skdeep._persistence import trusted_types
-from skdeep._sae import StackedAutoencoderTransformer
-from skdeep._sae_supervised import (
+from skdeep._autoencoder.supervised import (
     StackedAutoencoderClassifier,
     StackedAutoencoderRegressor,
 )
+from skdeep._autoencoder.transformer import StackedAutoencoderTransformer
+from skdeep._dbn.classifier import DBNClassifier
+from skdeep._dbn.regressor import DBNRegressor
+from skdeep._dbn.transformer import DBNTransformer
+from skdeep._utils.persistence import trusted_types
 
 __version__ = "0.1.0.dev0"
 

@@ -24,11 +24,16 @@ from skdeep import (
     StackedAutoencoderRegressor,
     StackedAutoencoderTransformer,
 )
-from skdeep._activations import HEADS, kl_sparsity, softplus
-from skdeep._network import Dense, loss_and_gradient
-from skdeep._optim import SGD, Adam
-from skdeep._rbm import free_energy, mean_hiddens, mean_visibles, pseudo_log_likelihood
-from skdeep._xp import DeviceRandom, to_numpy, xp_of
+from skdeep._core.activations import HEADS, kl_sparsity, softplus
+from skdeep._core.network import Dense, loss_and_gradient
+from skdeep._core.optim import SGD, Adam
+from skdeep._core.rbm import (
+    free_energy,
+    mean_hiddens,
+    mean_visibles,
+    pseudo_log_likelihood,
+)
+from skdeep._core.xp import DeviceRandom, to_numpy, xp_of
 
 TRANSFORMERS = [DBNTransformer, StackedAutoencoderTransformer]
 

@@ -25,7 +25,9 @@ from sklearn.utils.estimator_checks import (
 )
 
 import skdeep
-from skdeep._utils import check_hidden_layer_sizes
+from skdeep._utils.validation import (
+    check_hidden_layer_sizes,
+)
 
 # Small, quick settings per estimator; an estimator missing here is still
 # checked at its defaults.
@@ -301,9 +303,9 @@ def test_fit_keeps_float32_and_makes_no_copy_of_X(estimator):
 def test_chunked_inference_equals_one_pass(estimator, monkeypatch):
     X, y = binary_data(n_samples=300)
     fit(estimator, X, y)
-    assert X.shape[0] <= skdeep._utils.CHUNK_SIZE
+    assert X.shape[0] <= skdeep._core.arrays.CHUNK_SIZE
     one_pass = inference_outputs(estimator, X)
-    monkeypatch.setattr(skdeep._utils, "CHUNK_SIZE", 7)
+    monkeypatch.setattr(skdeep._core.arrays, "CHUNK_SIZE", 7)
     chunked = inference_outputs(estimator, X)
     for name, expected in one_pass.items():
         np.testing.assert_allclose(chunked[name], expected, rtol=1e-5, atol=1e-6)
@@ -313,7 +315,7 @@ def test_chunked_inference_equals_one_pass(estimator, monkeypatch):
     "estimator", [e for e in fast_instances() if isinstance(e, TransformerMixin)]
 )
 def test_transform_memory_is_output_plus_one_chunk(estimator):
-    X, y = binary_data(n_samples=12 * skdeep._utils.CHUNK_SIZE)
+    X, y = binary_data(n_samples=12 * skdeep._core.arrays.CHUNK_SIZE)
     fit(estimator, X, y)
     tracemalloc.start()
     try:
@@ -322,5 +324,5 @@ def test_transform_memory_is_output_plus_one_chunk(estimator):
     finally:
         tracemalloc.stop()
     widest = max(X.shape[1], *check_hidden_layer_sizes(estimator.hidden_layer_sizes))
-    chunk = skdeep._utils.CHUNK_SIZE * widest * X.itemsize
+    chunk = skdeep._core.arrays.CHUNK_SIZE * widest * X.itemsize
     assert peak < codes.nbytes + 4 * chunk

@@ -1,0 +1,1 @@
+"""Stacked autoencoders: the base and its three estimators."""

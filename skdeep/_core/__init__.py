@@ -1,0 +1,2 @@
+"""Array math and training loops: pure functions of arrays and a random
+generator, with no estimator state."""

@@ -1,0 +1,149 @@
+"""Supervised fine-tuning loop with scikit-learn MLP's stopping rules.
+
+Without a validation score, training stops once the training loss has not
+improved by ``tol`` for more than ``n_iter_no_change`` consecutive epochs.
+With one (early stopping), the criterion is the validation score instead, and
+the parameters of the best-scoring epoch are restored at the end.
+
+With ``averaging`` (a decay in [0, 1)), the weights handed back are an
+exponential moving average over epochs of the weights at each epoch's end
+(Polyak averaging; what early stopping scores and restores is that average):
+the last epochs' Adam and dropout noise averages out.
+"""
+
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from skdeep._core.loops import run_epochs
+from skdeep._core.xp import copy
+
+
+@dataclass
+class FineTuneResult:
+    """What a fine-tuning run leaves behind (the estimator's fitted attributes)."""
+
+    loss_curve: list = field(default_factory=list)
+    validation_scores: list = field(default_factory=list)
+    best_loss: float = np.inf
+    best_validation_score: float = -np.inf
+    converged: bool = False
+
+
+def fine_tune(
+    step,
+    params,
+    optimizer,
+    *,
+    n_samples,
+    max_iter,
+    batch_size,
+    rng,
+    tol,
+    n_iter_no_change,
+    validation_score=None,
+    before_epoch=None,
+    warn_at_max_iter=True,
+    averaging=0.0,
+    verbose=0,
+):
+    """Train ``params`` in place for at most ``max_iter`` epochs.
+
+    ``step(params, batch) -> (loss, grads)`` as in ``run_epochs``;
+    ``validation_score(params) -> float`` (higher is better) turns on early
+    stopping; ``before_epoch(epoch, params)``, when given, runs before each
+    epoch (to refresh pseudo-labels, say). A run that ends at ``max_iter``
+    without meeting the stopping rule raises a ``ConvergenceWarning``, as
+    ``MLPClassifier`` does, unless ``warn_at_max_iter`` is False (a run
+    meant to last a fixed number of epochs). ``averaging``: the decay of the
+    moving average of the weights over epochs, 0 for the last epoch's.
+    """
+    result = FineTuneResult()
+    best_params, average, no_improvement = None, None, 0
+    for epoch in range(max_iter):
+        start = time.perf_counter()
+        if before_epoch is not None:
+            before_epoch(epoch, params)
+        history = run_epochs(
+            step,
+            params,
+            optimizer,
+            n_samples=n_samples,
+            n_epochs=1,
+            batch_size=batch_size,
+            rng=rng,
+            label="fine-tuning ",
+            first_epoch=epoch,
+        )
+        if not history.loss:  # diverged: warned, and the weights were restored
+            break
+        average = _moving_average(average, params, averaging)
+        kept = params if average is None else average
+        improved, new_best = _record(
+            result, history.loss[0], kept, validation_score, tol
+        )
+        if new_best and validation_score is not None:
+            best_params = [copy(p) for p in kept]
+        no_improvement = 0 if improved else no_improvement + 1
+        if verbose:
+            _print_epoch(result, epoch, max_iter, time.perf_counter() - start)
+        if no_improvement > n_iter_no_change:
+            result.converged = True
+            break
+    final = best_params if best_params is not None else average
+    if final is not None:
+        for p, value in zip(params, final, strict=True):
+            p[...] = value
+    ended_early = result.converged or len(result.loss_curve) < max_iter
+    if warn_at_max_iter and not ended_early and max_iter > 0:
+        _warn_not_converged(max_iter)
+    return result
+
+
+def _moving_average(average, params, decay):
+    """The moving average after one more epoch (None when ``decay`` is 0):
+    a copy of ``params`` after the first, then decay * average + (1 -
+    decay) * params, in place."""
+    if decay == 0:
+        return None
+    if average is None:
+        return [copy(p) for p in params]
+    for a, p in zip(average, params, strict=True):
+        a -= p
+        a *= decay
+        a += p
+    return average
+
+
+def _warn_not_converged(max_iter):
+    warnings.warn(
+        f"Fine-tuning: maximum iterations ({max_iter}) reached and the "
+        "optimization hasn't converged yet.",
+        ConvergenceWarning,
+        stacklevel=4,
+    )
+
+
+def _record(result, loss, params, validation_score, tol):
+    """Append this epoch; return (improved by more than tol, new best)."""
+    result.loss_curve.append(loss)
+    if validation_score is None:
+        improved, new_best = loss < result.best_loss - tol, loss < result.best_loss
+        result.best_loss = min(result.best_loss, loss)
+        return improved, new_best
+    score = validation_score(params)
+    result.validation_scores.append(score)
+    improved = score > result.best_validation_score + tol
+    new_best = score > result.best_validation_score
+    result.best_validation_score = max(result.best_validation_score, score)
+    return improved, new_best
+
+
+def _print_epoch(result, epoch, max_iter, elapsed):
+    line = f"fine-tuning epoch {epoch + 1}/{max_iter}: loss {result.loss_curve[-1]:.6f}"
+    if result.validation_scores:
+        line += f", validation score {result.validation_scores[-1]:.6f}"
+    print(f"{line}, {elapsed:.3f} s")

@@ -1,0 +1,356 @@
+"""Restricted Boltzmann machine math: conditionals, sampling, free energy, CD.
+
+An RBM has visible units v (n_visible), binary hidden units h (n_hidden),
+weights W (n_visible, n_hidden), hidden biases c and visible biases b. Its
+energy is
+
+    Bernoulli visibles:  E(v, h) = -v.b - h.c - v W h
+    Gaussian visibles:   E(v, h) = ||v - b||^2 / 2 - h.c - v W h   (unit variance)
+
+so that p(h_j = 1 | v) = sigma(c_j + v W_j) for both, p(v_i = 1 | h) =
+sigma(b_i + W_i h) for Bernoulli visibles and p(v_i | h) = N(b_i + W_i h, 1)
+for Gaussian ones. Gaussian visibles assume standardized inputs (unit
+variance); the estimators standardize internally.
+
+The visible layer may end with a group of ``n_labels`` softmax units (a
+one-hot label, as in the top RBM of Hinton, Osindero & Teh's classifier):
+p(y = e_k | h) = softmax_k(b_y + U h), and the label adds -y.b_y to the energy.
+
+Parameters travel as a list ``[W, b_hid, b_vis]``; ``rng`` is a
+``numpy.random.Generator``. Every function keeps the dtype of its inputs.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+
+from skdeep._core.activations import HEADS, kl_sparsity, softplus
+from skdeep._core.arrays import (
+    Workspace,
+)
+from skdeep._core.network import affine, uniform_bits
+from skdeep._core.xp import (
+    device_of,
+    dot_all,
+    full,
+    less,
+    matmul,
+    stacked,
+    ufunc,
+    xp_of,
+)
+
+# The output function of p(v | h) for each visible type.
+VISIBLE_OUTPUT = {"bernoulli": "sigmoid", "gaussian": "identity"}
+
+
+def mean_hiddens(V, W, b_hid, out=None):
+    """p(h = 1 | v) = sigma(v W + c), for dense or CSR V (into ``out`` if given)."""
+    return HEADS["sigmoid"].output(affine(V, W, b_hid, out))
+
+
+def sample_hiddens(V, W, b_hid, rng):
+    """A binary sample of h given v."""
+    return sample_bernoulli(mean_hiddens(V, W, b_hid), rng)
+
+
+def mean_visibles(H, W, b_vis, visible_units, n_labels=0, out=None):
+    """E[v | h]: sigma(h W^T + b) (Bernoulli) or h W^T + b (Gaussian).
+
+    With ``n_labels``, the last units are a softmax group: p(y | h). Written
+    into ``out`` when given.
+    """
+    Z = affine(H, W.T, b_vis, out)
+    output = HEADS[VISIBLE_OUTPUT[visible_units]].output
+    if not n_labels:
+        return output(Z)
+    n_main = Z.shape[1] - n_labels
+    Z[:, :n_main] = output(Z[:, :n_main])
+    Z[:, n_main:] = HEADS["softmax"].output(Z[:, n_main:])
+    return Z
+
+
+def sample_visibles(H, W, b_vis, visible_units, rng, n_labels=0):
+    """A sample of v given h: Bernoulli draws, or the mean plus N(0, 1) noise
+    (and a one-hot draw of the label group)."""
+    mean = mean_visibles(H, W, b_vis, visible_units, n_labels)
+    return _sample_around(mean, visible_units, rng, n_labels)
+
+
+def _sample_around(mean, visible_units, rng, n_labels=0, out=None):
+    """A visible sample with the given conditional mean (a new array, or
+    ``out`` when given and there is no label group)."""
+    n_main = mean.shape[1] - n_labels
+    main = mean[:, :n_main]
+    out = None if n_labels else out
+    if visible_units == "bernoulli":
+        sample = sample_bernoulli(main, rng, out)
+    else:
+        sample = rng.standard_normal(main.shape, dtype=mean.dtype, out=out)
+        sample += main
+    if not n_labels:
+        return sample
+    labels = sample_categorical(mean[:, n_main:], rng)
+    return xp_of(sample).concat([sample, labels], axis=1)
+
+
+def sample_categorical(P, rng):
+    """One one-hot row per row of probabilities P."""
+    xp = xp_of(P)
+    u = rng.random((P.shape[0], 1), dtype=P.dtype)
+    below = xp.astype(xp.cumulative_sum(P, axis=1) < u, xp.int64)
+    index = xp.clip(xp.sum(below, axis=1), 0, P.shape[1] - 1)
+    columns = xp.arange(P.shape[1], device=device_of(P))
+    return xp.astype(index[:, None] == columns[None, :], P.dtype)
+
+
+def sample_bernoulli(P, rng, out=None):
+    """1 with probability P, else 0, in P's dtype (into ``out`` if given).
+
+    With numpy's default bit generator (PCG64) the uniforms are 16-bit
+    integers u, four per 64-bit draw, and a unit fires when u / 65536 < p:
+    probabilities are resolved to 1/65536 (p = 0 never fires, p = 1 always
+    does), at 60% of the cost of ``rng.random``, which matters because
+    sampling is a tenth of an RBM minibatch's time.
+    """
+    bits = uniform_bits(rng, P.shape)
+    if bits is not None:
+        U = np.multiply(bits, P.dtype.type(1 / 65536), out=out, dtype=P.dtype)
+    else:  # another bit generator, or a DeviceRandom
+        U = rng.random(P.shape, dtype=P.dtype, out=out)
+    return less(U, P, out=U)  # numpy: the bool result lands as 0.0 / 1.0 in U
+
+
+def free_energy(V, W, b_hid, b_vis, visible_units, n_labels=0):
+    """F(v) = -log sum_h exp(-E(v, h)), one value per row of V.
+
+    Bernoulli: -v.b - sum_j softplus(c_j + v W_j);
+    Gaussian:  ||v - b||^2 / 2 - sum_j softplus(c_j + v W_j);
+    a label group adds -y.b_y.
+    """
+    xp = xp_of(W)
+    hidden_term = xp.sum(softplus(affine(V, W, b_hid)), axis=1)
+    n_main = V.shape[1] - n_labels
+    visible_term = _visible_energy(V[:, :n_main], b_vis[:n_main], visible_units)
+    if n_labels:
+        visible_term = visible_term - _vector_product(V[:, n_main:], b_vis[n_main:])
+    return visible_term - hidden_term
+
+
+def _vector_product(V, b):
+    """V b as a 1-D array, for dense or CSR V."""
+    product = V @ b
+    return np.asarray(product).ravel() if isinstance(b, np.ndarray) else product
+
+
+def _visible_energy(V, b_vis, visible_units):
+    """The visible units' own energy: -v.b, or ||v - b||^2 / 2 (Gaussian)."""
+    if visible_units == "bernoulli":
+        return -_vector_product(V, b_vis)
+    return 0.5 * xp_of(b_vis).sum((V - b_vis) ** 2, axis=1)
+
+
+def label_free_energies(V, W, b_hid, b_vis, visible_units, n_labels):
+    """F([v, e_k]) for every label k: shape (n_samples, n_labels).
+
+    ``V`` holds only the non-label visibles; one product serves every label.
+    """
+    xp = xp_of(W)
+    n_main = V.shape[1]
+    Z = affine(V, W[:n_main, :], b_hid)
+    visible_term = _visible_energy(V, b_vis[:n_main], visible_units)
+    energies = [
+        visible_term
+        - b_vis[n_main + k]
+        - xp.sum(softplus(Z + W[n_main + k, :]), axis=1)
+        for k in range(n_labels)
+    ]
+    return xp.stack(energies, axis=1)
+
+
+def pseudo_log_likelihood(V, W, b_hid, b_vis, features=None):
+    """sum_i log p(v_i | v_-i) per row, for Bernoulli visibles.
+
+    log p(v_i | v_-i) = -softplus(F(v) - F(v with v_i -> 1 - v_i)); flipping
+    v_i changes the hidden input by (1 - 2 v_i) W_i, so no product is redone.
+    Exact over every visible unit by default; given ``features``, the sum over
+    those units scaled by n_visible / len(features), an unbiased estimate at
+    a fraction of the cost.
+    """
+    xp = xp_of(W)
+    features = range(V.shape[1]) if features is None else [int(i) for i in features]
+    Z = affine(V, W, b_hid)
+    base = xp.sum(softplus(Z), axis=1)
+    flip = 1 - 2 * V
+    total = full(V.shape[0], 0.0, xp.float64, W)
+    for i in features:
+        flipped = xp.sum(softplus(Z + flip[:, i : i + 1] * W[i, :]), axis=1)
+        # F(v) - F(v') = (v'_i - v_i) b_i + S(v') - S(v), S = sum softplus
+        total -= xp.astype(softplus(flip[:, i] * b_vis[i] + flipped - base), xp.float64)
+    return total * (V.shape[1] / len(features))
+
+
+CD = namedtuple("CD", ["grads", "error", "chain", "fantasy"])
+
+
+def gibbs_chain(
+    H_mean,
+    W,
+    b_hid,
+    b_vis,
+    visible_units,
+    n_steps,
+    rng,
+    n_labels=0,
+    workspace=None,
+    last_sample=None,
+):
+    """Run ``n_steps`` (>= 1) of h -> v -> h Gibbs sampling.
+
+    The chain starts by sampling h from ``H_mean`` = p(h = 1 | v) of its
+    starting visibles. Returns the last visible sample, p(h = 1 | v) at that
+    sample (the Rao-Blackwellized negative statistics, and where a persistent
+    chain resumes), and E[v | h] of the first step (the first reconstruction).
+    With a :class:`~skdeep._core.arrays.Workspace`, the results live in its
+    buffers (valid until its next use); ``last_sample``, when given, receives
+    the last visible sample (unless the visibles have a label group).
+    """
+    ws = Workspace(enabled=False, like=W) if workspace is None else workspace
+    m, n_visible = H_mean.shape[0], W.shape[0]
+    dtype = W.dtype
+    first_mean = None
+    for step in range(n_steps):
+        H = sample_bernoulli(H_mean, rng, ws.get("h_sample", H_mean.shape, dtype))
+        mean = mean_visibles(
+            H,
+            W,
+            b_vis,
+            visible_units,
+            n_labels,
+            ws.get(f"v_mean{min(step, 1)}", (m, n_visible), dtype),
+        )
+        first_mean = mean if first_mean is None else first_mean
+        last = step == n_steps - 1 and last_sample is not None
+        out = last_sample if last else ws.get("v_sample", mean.shape, dtype)
+        V = _sample_around(mean, visible_units, rng, n_labels, out)
+        H_mean = mean_hiddens(V, W, b_hid, ws.get("h_model", H_mean.shape, dtype))
+    return V, H_mean, first_mean
+
+
+def cd_gradient(
+    V0,
+    params,
+    *,
+    visible_units,
+    n_gibbs_steps,
+    rng,
+    chain=None,
+    sparsity_target=0.1,
+    sparsity_weight=0.0,
+    alpha=0.0,
+    n_labels=0,
+    workspace=None,
+    scale=1.0,
+):
+    """CD-k (or PCD-k) estimate of the gradient of the mean negative log-likelihood.
+
+    -d log p / dW ~ -(<v h>_data - <v h>_model), likewise for the biases, where
+    the model statistics come from a k-step Gibbs chain started at the data
+    (CD-k) or where a persistent chain stopped (PCD; ``chain`` holds its last
+    hidden probabilities).
+    A sparsity penalty beta * sum_j KL(rho || mean_i p(h_j | v_i)) and L2
+    decay (alpha / 2) ||W||^2 are added to the objective.
+
+    Returns a :class:`CD` tuple: the gradients in the order of ``params``
+    (descent direction), the squared error per row between V0 and its
+    reconstruction E[v | h ~ p(h | v0)] (summed over features, averaged over
+    rows), the chain's last hidden probabilities (to pass back as ``chain``
+    for PCD) and its last visible sample (the fantasy). ``scale`` multiplies
+    every gradient at no cost (a learning rate folded into the products, say,
+    which spares the optimizer a pass over the weights). With a
+    :class:`~skdeep._core.arrays.Workspace`, these arrays are its buffers: valid
+    until the next call with it, so copy the chain to keep it.
+    """
+    W, b_hid, b_vis = params
+    ws = Workspace(enabled=False, like=W) if workspace is None else workspace
+    (n, n_visible), n_hidden, dtype = V0.shape, W.shape[1], W.dtype
+    m = n if chain is None else chain.shape[0]
+    # data and model statistics stacked, [V0; V_neg] and [-H0 / n; H_neg / m],
+    # so that one product (and one matrix-vector product per bias) gives the
+    # gradient: d/dW = V0^T (dZ_sparsity - H0 / n) + V_neg^T H_neg / m
+    V_pair = ws.get("v_pair", (n + m, n_visible), dtype)
+    H_pair = ws.get("h_pair", (n + m, n_hidden), dtype)
+    H0 = mean_hiddens(V0, W, b_hid, H_pair[:n, ...])
+    V_neg, H_neg, reconstruction = gibbs_chain(
+        H0 if chain is None else chain,
+        W,
+        b_hid,
+        b_vis,
+        visible_units,
+        n_gibbs_steps,
+        rng,
+        n_labels,
+        ws,
+        last_sample=V_pair[n:, ...],
+    )
+    if chain is not None:  # a persistent chain does not start at the data
+        H_sample = sample_bernoulli(H0, rng, ws.get("h_sample", H0.shape, dtype))
+        out = ws.get("v_mean1", V0.shape, dtype)
+        reconstruction = mean_visibles(H_sample, W, b_vis, visible_units, n_labels, out)
+    V_pair = stacked(V_pair, V0, V_neg)  # numpy: V_neg is already there
+    reconstruction -= V0
+    error = dot_all(reconstruction, reconstruction) / n
+    H0 = _scale_positive(H0, scale, sparsity_target, sparsity_weight)
+    H_neg_scaled = ufunc("multiply", H_neg, scale / m, out=H_pair[n:, ...])
+    H_pair = stacked(H_pair, H0, H_neg_scaled)  # numpy: both are already there
+    grads = _stacked_gradients(V_pair, H_pair, n, W, scale * alpha, scale, ws)
+    return CD(grads, error, H_neg, V_neg)
+
+
+def _scale_positive(H0, scale, sparsity_target, sparsity_weight):
+    """H0 <- scale * (dZ_sparsity - H0 / n), in place: the data statistics."""
+    n = H0.shape[0]
+    if sparsity_weight > 0:
+        _, grad_H = kl_sparsity(H0, "sigmoid", sparsity_target, sparsity_weight)
+        grad_H *= H0 * (1 - H0)
+        H0 *= -1.0 / n
+        H0 += grad_H
+        H0 *= scale
+    else:
+        H0 *= -scale / n
+    return H0
+
+
+def _stacked_gradients(V_pair, H_pair, n, W, decay, scale, ws):
+    """[grad_W, grad_b_hid, grad_b_vis] from the stacked statistics.
+
+    The first n rows of V_pair / H_pair are the data, the rest the model;
+    H_pair is already scaled (see cd_gradient), ``decay`` multiplies W.
+    """
+    m, dtype = V_pair.shape[0] - n, W.dtype
+    grad_W = matmul(V_pair.T, H_pair, out=ws.get("grad_W", W.shape, dtype))
+    if decay > 0:
+        grad_W += ufunc("multiply", W, decay, out=ws.get("decay", W.shape, dtype))
+    weights = full(n + m, scale / m, dtype, W)
+    weights[:n] = -scale / n
+    grad_b_hid = full(n + m, 1.0, dtype, W) @ H_pair
+    return [grad_W, grad_b_hid, weights @ V_pair]
+
+
+def clamped_label_chain(Y, W, b_hid, b_vis, visible_units, n_steps, rng):
+    """Gibbs chains with the label group clamped to the one-hot rows Y.
+
+    Starts from visibles drawn from p(v | h = 0), alternates h ~ p(h | v, y)
+    and v ~ p(v | h) for ``n_steps`` and returns the last E[v | h] of the
+    non-label visibles.
+    """
+    xp = xp_of(W)
+    n_labels = Y.shape[1]
+    n_main = W.shape[0] - n_labels
+    H = full((Y.shape[0], W.shape[1]), 0.0, W.dtype, W)
+    V = sample_visibles(H, W[:n_main, :], b_vis[:n_main], visible_units, rng)
+    for _ in range(n_steps):
+        H = sample_hiddens(xp.concat([V, Y], axis=1), W, b_hid, rng)
+        mean = mean_visibles(H, W[:n_main, :], b_vis[:n_main], visible_units)
+        V = _sample_around(mean, visible_units, rng)
+    return mean

@@ -1,0 +1,1 @@
+"""Deep belief networks: the RBM stack's base and its three estimators."""

@@ -1,0 +1,392 @@
+"""DBNClassifier: a pretrained RBM stack with a softmax (or sigmoid) output."""
+
+import numpy as np
+from sklearn.utils._available_if import available_if
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from skdeep._core.activations import log_softmax
+from skdeep._core.arrays import (
+    to_dense,
+)
+from skdeep._core.rbm import clamped_label_chain
+from skdeep._core.wake_sleep import label_logits, split_params
+from skdeep._core.xp import asarray, device_random, take_rows, to_host, to_numpy
+from skdeep._dbn.base import (
+    AUTO_BATCH_GENERATIVE,
+    DBN_ATTRIBUTES_DOC,
+    DBN_PARAMETERS_DOC,
+    BaseDBN,
+)
+from skdeep._heads.classification import (
+    CLASSIFIER_ATTRIBUTES_DOC,
+    CLASSIFIER_PARAMETER_CONSTRAINTS,
+    CLASSIFIER_PARAMETERS_DOC,
+    ClassifierHeadMixin,
+)
+from skdeep._heads.fine_tuning import (
+    FINE_TUNING,
+    FINE_TUNING_ATTRIBUTES_DOC,
+    FINE_TUNING_PARAMETER_CONSTRAINTS,
+    FineTuningMixin,
+    fine_tuning_parameters_doc,
+)
+from skdeep._utils.validation import (
+    check_positive_int,
+    fill_doc,
+    make_rng,
+    map_rows,
+    resolve_batch_size,
+    validate_fitted_input,
+)
+
+# "up-down" has no output layer: its labels live in the top RBM (see
+# DBNClassifier._fit_up_down).
+GENERATIVE_FINE_TUNING = {"up-down"}
+
+# learning_rate_init="auto" for "up-down": the SGD step of its updates.
+AUTO_UP_DOWN_RATE = 0.03
+
+
+@fill_doc(
+    dbn_parameters=DBN_PARAMETERS_DOC,
+    fine_tuning_parameters=fine_tuning_parameters_doc(),
+    classifier_parameters=CLASSIFIER_PARAMETERS_DOC,
+    dbn_attributes=DBN_ATTRIBUTES_DOC,
+    classifier_attributes=CLASSIFIER_ATTRIBUTES_DOC,
+    fine_tuning_attributes=FINE_TUNING_ATTRIBUTES_DOC,
+)
+class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
+    """Deep belief network classifier: RBM pretraining, then supervised tuning.
+
+    The RBM stack is pretrained greedily without labels, exactly as in
+    :class:`DBNTransformer`; a softmax output layer is then added and trained
+    with the labels by minibatch Adam on the log-loss, either together with
+    the whole stack (``fine_tuning="backprop"``) or alone on the frozen
+    pretrained features (``fine_tuning="none"``).
+
+    Targets are as in ``MLPClassifier``: binary, multiclass (softmax
+    output) or a label-indicator matrix (multi-label: one sigmoid output per
+    label). Semi-supervised use: with ``unlabeled_label`` set, rows whose
+    label equals it are unlabeled; pretraining uses every row, fine-tuning
+    the labeled ones and then, with ``pseudo_labels``, every row.
+
+    Parameters
+    ----------
+    <dbn_parameters>
+    fine_tuning : {"backprop", "none", "up-down"}, default="backprop"
+        "backprop" fine-tunes every layer with the labels; "none" keeps the
+        pretrained stack frozen and trains only the output layer. "up-down"
+        is Hinton, Osindero & Teh's generative classifier: the top RBM
+        models the layer below it together with a softmax label group (its
+        pretraining includes the labels), then up-down epochs untie the lower
+        layers into recognition and generative weights (wake pass, top-level
+        CD with the label clamped, sleep pass). Prediction compares the top
+        RBM's free energy for each label, and ``sample`` draws an input for a
+        requested label. Up-down runs exactly ``max_iter`` epochs, each
+        several times the cost of a backprop epoch (30 is a good start); it
+        takes single-label classes and no ``sample_weight``. A generative
+        model wants its RBMs trained to the end, so ``pretrain_tol="auto"``
+        stops no layer early here, and ``batch_size="auto"`` keeps 50
+        minibatches per epoch (n_samples // 50 within [64, 512]): on
+        digits, (256, 256) with 30 up-down epochs scored 0.9304 (5-fold CV,
+        mean of seeds 0 to 4), against 0.9284 with backprop's 20
+        minibatches per epoch and 0.9235 when the plateau rule also stopped
+        the layers after 8 to 11 epochs.
+
+    learning_rate_init : float or "auto", default="auto"
+        Step size of fine-tuning: Adam's for "backprop" and "none" ("auto":
+        3e-3: with dropout it stopped after 64 to 133 epochs on MNIST where
+        1e-3 had not converged after 200, at equal or better accuracy, see
+        the user guide's hyperparameter page); for
+        "up-down", the SGD step of the up-down updates with ``momentum``
+        ("auto": 0.03).
+
+    <fine_tuning_parameters>
+    <classifier_parameters>
+    Attributes
+    ----------
+    <dbn_attributes>
+    <classifier_attributes>
+    <fine_tuning_attributes>
+    label_coef_ : ndarray of shape (n_classes, hidden_layer_sizes[-1]) or None
+        Weights between the label units and the top hidden layer ("up-down";
+        None otherwise; then ``output_coef_`` and ``output_intercept_`` are
+        None).
+
+    label_intercept_ : ndarray of shape (n_classes,) or None
+        Biases of the label units ("up-down"; None otherwise).
+
+    See Also
+    --------
+    DBNTransformer : The unsupervised stack alone.
+    DBNRegressor : The same stack with a linear output layer.
+    StackedAutoencoderClassifier : Autoencoder pretraining instead of RBMs.
+    sklearn.neural_network.MLPClassifier : The same network from random weights.
+
+    References
+    ----------
+    Hinton, Osindero & Teh (2006). A fast learning algorithm for deep belief
+    nets. Neural Computation 18(7).
+
+    Hinton & Salakhutdinov (2006). Reducing the dimensionality of data with
+    neural networks. Science 313(5786).
+
+    Lee (2013). Pseudo-label: the simple and efficient semi-supervised
+    learning method for deep neural networks. ICML workshop on challenges in
+    representation learning.
+
+    Iscen, Tolias, Avrithis & Chum (2019). Label propagation for deep
+    semi-supervised learning. CVPR.
+
+    Zhou, Bousquet, Lal, Weston & Schoelkopf (2004). Learning with local and
+    global consistency. NIPS 16.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skdeep import DBNClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = DBNClassifier((64,), pretrain_iter=10, max_iter=100, random_state=0)
+    >>> clf.fit(X[:1500] / 16, y[:1500]).score(X[1500:] / 16, y[1500:]) > 0.9
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseDBN._parameter_constraints,
+        **FINE_TUNING_PARAMETER_CONSTRAINTS,
+        **CLASSIFIER_PARAMETER_CONSTRAINTS,
+        "fine_tuning": [StrOptions(set(FINE_TUNING) | GENERATIVE_FINE_TUNING)],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(256,),
+        *,
+        visible_units="auto",
+        n_gibbs_steps=1,
+        persistent=False,
+        pretrain_learning_rate="auto",
+        pretrain_iter=50,
+        pretrain_tol="auto",
+        momentum=0.9,
+        alpha=1e-5,
+        sparsity_target=0.1,
+        sparsity_weight=0.0,
+        batch_size="auto",
+        random_state=None,
+        verbose=0,
+        fine_tuning="backprop",
+        learning_rate_init="auto",
+        max_iter=200,
+        dropout=0.5,
+        input_dropout="auto",
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        weight_averaging=0.5,
+        unlabeled_label=None,
+        pseudo_labels="propagation",
+        pseudo_label_weight=1.0,
+        pseudo_label_iter=30,
+        warm_start=False,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.visible_units = visible_units
+        self.n_gibbs_steps = n_gibbs_steps
+        self.persistent = persistent
+        self.pretrain_learning_rate = pretrain_learning_rate
+        self.pretrain_iter = pretrain_iter
+        self.pretrain_tol = pretrain_tol
+        self.momentum = momentum
+        self.alpha = alpha
+        self.sparsity_target = sparsity_target
+        self.sparsity_weight = sparsity_weight
+        self.batch_size = batch_size
+        self.random_state = random_state
+        self.verbose = verbose
+        self.fine_tuning = fine_tuning
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.dropout = dropout
+        self.input_dropout = input_dropout
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.weight_averaging = weight_averaging
+        self.unlabeled_label = unlabeled_label
+        self.pseudo_labels = pseudo_labels
+        self.pseudo_label_weight = pseudo_label_weight
+        self.pseudo_label_iter = pseudo_label_iter
+        self.warm_start = warm_start
+
+    @available_if(lambda self: self.fine_tuning not in GENERATIVE_FINE_TUNING)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        return super().partial_fit(X, y, classes, sample_weight)
+
+    partial_fit.__doc__ = ClassifierHeadMixin.partial_fit.__doc__
+
+    def _fit(self, X, y, sample_weight=None, **kwargs):
+        if self.fine_tuning not in GENERATIVE_FINE_TUNING:
+            self.label_coef_ = self.label_intercept_ = None
+            return super()._fit(X, y, sample_weight, **kwargs)
+        if kwargs.get("partial"):
+            raise ValueError(
+                'fine_tuning="up-down" has no partial_fit; use "backprop" or '
+                '"none" to train on a stream of chunks.'
+            )
+        X, y = self._validate_data_and_targets(X, to_host(y), continuing=False)
+        targets = self._validate_targets(X, y, continuing=False)
+        if targets.head != "softmax":
+            raise ValueError(
+                'fine_tuning="up-down" takes single-label classes; use '
+                '"backprop" for a label-indicator y.'
+            )
+        if sample_weight is not None:
+            raise ValueError(
+                'fine_tuning="up-down" does not take sample_weight; use '
+                '"backprop" or "none".'
+            )
+        rng = device_random(make_rng(self.random_state), X)
+        self._fit_up_down(X, targets.labeled, targets.T, rng)
+        return self
+
+    def _fit_up_down(self, X, labeled, Y, rng):
+        """Label-aware top RBM, then up-down epochs over every row."""
+        n_classes = len(self.classes_)
+        top_labels = (np.flatnonzero(labeled), asarray(Y, X))
+        pretrained = self._pretrain(X, rng, top_labels=top_labels)
+        self._set_pretrained(pretrained)
+        self._split_label_units(n_classes)
+        Y_all = np.zeros((X.shape[0], n_classes), dtype=Y.dtype)  # on the host
+        Y_all[labeled] = Y
+
+        def labels(rows, V, params):
+            clamped = Y_all[rows]
+            free = np.flatnonzero(~labeled[rows])
+            if len(free):  # unlabeled rows: the model's current p(y | x)
+                log_proba = _up_down_log_proba(take_rows(V, free), params, self)
+                clamped[free] = np.exp(to_numpy(log_proba))
+            return asarray(clamped, V)
+
+        params, curve = self._wake_sleep(
+            X, pretrained.stack, rng, self.max_iter, self._learning_rate(), labels
+        )
+        self._set_untied(params)
+        self.output_coef_ = self.output_intercept_ = None
+        self.output_activation_, self.n_outputs_ = "softmax", n_classes
+        self.loss_curve_, self.n_iter_ = curve, len(curve)
+        self.best_loss_ = min(curve) if curve else None
+        self.validation_scores_ = self.best_validation_score_ = None
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # up-down's label units are one softmax group
+        generative = self.fine_tuning in GENERATIVE_FINE_TUNING
+        tags.classifier_tags.multi_label = not generative
+        return tags
+
+    def _learning_rate(self):
+        if self.fine_tuning in GENERATIVE_FINE_TUNING:
+            if self.learning_rate_init == "auto":
+                return AUTO_UP_DOWN_RATE
+            return self.learning_rate_init
+        return super()._learning_rate()
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto" and self.fine_tuning in GENERATIVE_FINE_TUNING:
+            return resolve_batch_size("auto", n_samples, *AUTO_BATCH_GENERATIVE)
+        return super()._batch_size(n_samples)
+
+    def _pretrain_tol(self):
+        if self.pretrain_tol == "auto" and self.fine_tuning in GENERATIVE_FINE_TUNING:
+            return 0.0
+        return super()._pretrain_tol()
+
+    def _can_continue(self):
+        return (
+            self.fine_tuning not in GENERATIVE_FINE_TUNING and super()._can_continue()
+        )
+
+    def _split_label_units(self, n_classes):
+        """Views of the joint top RBM: its input part and its label part."""
+        W, b = self.coefs_[-1], self.visible_intercepts_[-1]
+        n_main = W.shape[0] - n_classes
+        self._top_weights, self._top_visible_bias = W, b
+        self.coefs_[-1], self.visible_intercepts_[-1] = W[:n_main, :], b[:n_main]
+        self.generative_coefs_[-1] = W[:n_main, :].T
+        self.label_coef_, self.label_intercept_ = W[n_main:, :], b[n_main:]
+
+    def _logits(self, X):
+        if self.label_coef_ is None:
+            return self._output_logits(X)
+        X = validate_fitted_input(self, X)
+
+        def logits(X_chunk):
+            return label_logits(
+                to_dense(self._prepare_visibles(X_chunk)),
+                list(zip(self.coefs_[:-1], self.intercepts_[:-1], strict=True)),
+                [self._top_weights, self.intercepts_[-1], self._top_visible_bias],
+                self.visible_units_,
+            )
+
+        return map_rows(logits, self, X, len(self.classes_))
+
+    def sample(self, y, *, n_gibbs_steps=1000, random_state=None):
+        """Generate one input row per requested label ("up-down" only).
+
+        Gibbs sampling in the top RBM with the label units clamped to ``y``,
+        then a mean-field down-pass through the generative weights.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            Labels from ``classes_``, one per row to generate.
+
+        n_gibbs_steps : int, default=1000
+            Gibbs steps of each chain in the top RBM.
+
+        random_state : int, RandomState instance or None, default=None
+            Seeds the chains.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_features)
+            Generated rows in the visible range (probabilities for Bernoulli
+            visibles, original units for Gaussian ones).
+        """
+        check_is_fitted(self)
+        if self.label_coef_ is None:
+            raise ValueError(
+                'sample needs a generative model: fit with fine_tuning="up-down".'
+            )
+        y = np.asarray(y)
+        unknown = set(np.unique(y)) - set(self.classes_)
+        if y.ndim != 1 or unknown:
+            raise ValueError(
+                f"y must be a 1-D array of labels from classes_ {list(self.classes_)}"
+                f"; got {sorted(unknown) if unknown else y.shape}."
+            )
+        n_steps = check_positive_int(n_gibbs_steps, "n_gibbs_steps")
+        W = self._top_weights
+        rng = device_random(make_rng(random_state), W)
+        Y = np.eye(len(self.classes_))[np.searchsorted(self.classes_, y)]
+        top = clamped_label_chain(
+            asarray(Y, W),
+            W,
+            self.intercepts_[-1],
+            self._top_visible_bias,
+            self.visible_units_ if len(self.coefs_) == 1 else "bernoulli",
+            n_steps,
+            rng,
+        )
+        return self._down_pass(top, top=len(self.coefs_) - 1)
+
+
+def _up_down_log_proba(V, params, estimator):
+    """log p(y | x) of a model under up-down training (flat parameters)."""
+    layers = split_params(params)
+    logits = label_logits(V, layers.recognition, layers.top, estimator.visible_units_)
+    return log_softmax(logits)

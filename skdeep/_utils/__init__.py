@@ -1,0 +1,1 @@
+"""Validation, shared estimator mixins and persistence."""

@@ -1,0 +1,203 @@
+"""Input validation and the shared checks of the estimators: parameters,
+random generators, fitted inputs, streaming state and error recovery."""
+
+import copy
+import functools
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils import check_random_state
+from sklearn.utils._array_api import check_same_namespace, get_namespace
+from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import validate_data as sklearn_validate_data
+
+from skdeep._core.arrays import apply_in_chunks, value_range
+from skdeep._core.loops import Stream
+from skdeep._core.xp import device_random, xp_of
+
+
+def check_hidden_layer_sizes(hidden_layer_sizes):
+    """``hidden_layer_sizes`` as a non-empty tuple of positive ints."""
+    sizes = hidden_layer_sizes
+    if isinstance(sizes, Integral):
+        sizes = (sizes,)
+    sizes = tuple(sizes)
+    if len(sizes) == 0 or not all(
+        isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes
+    ):
+        raise ValueError(
+            "hidden_layer_sizes must be a non-empty tuple of positive integers, "
+            f"one per hidden layer, e.g. (256, 64); got {hidden_layer_sizes!r}."
+        )
+    return tuple(int(s) for s in sizes)
+
+
+def make_rng(random_state):
+    """A ``numpy.random.Generator`` seeded from sklearn's ``random_state``.
+
+    One generator per fit, drawn from ``check_random_state`` so that an int, a
+    RandomState or None behave as everywhere in sklearn; the Generator draws
+    float32 directly, so random numbers come in the working dtype.
+    """
+    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
+    return np.random.default_rng(seed)
+
+
+# batch_size="auto" aims at this many minibatches per epoch.
+AUTO_BATCHES_PER_EPOCH = 50
+
+
+def resolve_batch_size(
+    batch_size,
+    n_samples,
+    smallest=128,
+    largest=256,
+    batches_per_epoch=AUTO_BATCHES_PER_EPOCH,
+):
+    """The minibatch size, never more than n_samples.
+
+    "auto" is n_samples // batches_per_epoch clipped to [smallest, largest]: small data
+    keep ``smallest`` (many updates per epoch), large data get minibatches
+    whose products run near the machine's matrix-multiply peak.
+    """
+    if batch_size == "auto":
+        per_epoch = n_samples // batches_per_epoch
+        batch_size = min(max(per_epoch, smallest), largest)
+    return max(1, min(batch_size, n_samples))
+
+
+def check_positive_int(value, name):
+    """``value`` as an int, or a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    return int(value)
+
+
+def resolve_for_range(X, name, value, bounded, unbounded):
+    """An "auto"-able option whose ``bounded`` choice needs X in [0, 1].
+
+    "auto" gives ``bounded`` when every value of X lies in [0, 1] and
+    ``unbounded`` otherwise; an explicit ``bounded`` on other data raises a
+    ValueError naming the fixes.
+    """
+    low, high = value_range(X)
+    in_unit_interval = low >= 0 and high <= 1
+    if value == "auto":
+        return bounded if in_unit_interval else unbounded
+    if value == bounded and not in_unit_interval:
+        raise ValueError(
+            f'{name}="{bounded}" needs inputs in [0, 1]; X lies in [{low:.4g}, '
+            f"{high:.4g}]. Scale X with sklearn.preprocessing.MinMaxScaler, or use "
+            f'{name}="{unbounded}" (or "auto") for real-valued inputs.'
+        )
+    return value
+
+
+# dtype= of the validation calls: float64 or float32 kept, in X's library
+# (with array_api_dispatch) or numpy's.
+FLOATS = "floats"
+
+
+def _float_dtypes(kwargs, X):
+    if kwargs.get("dtype") == FLOATS:
+        xp, _ = get_namespace(X)
+        kwargs["dtype"] = [xp.float64, xp.float32]
+    return kwargs
+
+
+def validate_data(estimator, *args, **kwargs):
+    """sklearn's ``validate_data``, without the RuntimeWarning its finiteness
+    test raises (inf - inf in a sum) on the way to its clear ValueError;
+    ``dtype=FLOATS`` keeps float64 and float32 (else float64) in X's library."""
+    kwargs = _float_dtypes(kwargs, args[0] if args else kwargs.get("X"))
+    with np.errstate(invalid="ignore", over="ignore"):
+        return sklearn_validate_data(estimator, *args, **kwargs)
+
+
+def same_library(estimator, X, method):
+    """With array_api_dispatch, a ValueError naming ``method`` unless X is of
+    the fitted weights' library and on their device."""
+    check_is_fitted(estimator)
+    check_same_namespace(X, estimator, attribute="_reference_weights", method=method)
+
+
+def validate_fitted_input(estimator, X, method="transform"):
+    """X checked against a fitted estimator: finite, 2-D, the fitted width,
+    and (with array_api_dispatch) of the fitted weights' library and device."""
+    same_library(estimator, X, method)
+    return validate_data(estimator, X, accept_sparse="csr", dtype=FLOATS, reset=False)
+
+
+def map_rows(fn, estimator, X, n_outputs):
+    """``fn`` over row chunks of X, in the dtype of X and the fitted weights."""
+    dtype = xp_of(X).result_type(X.dtype, estimator.coefs_[0].dtype)
+    return apply_in_chunks(fn, X, n_outputs, dtype)
+
+
+def decode_codes(estimator, X, down_pass):
+    """``inverse_transform``: top-layer codes X mapped by ``down_pass``."""
+    same_library(estimator, X, "inverse_transform")
+    with np.errstate(invalid="ignore", over="ignore"):  # see validate_data
+        X = check_array(X, **_float_dtypes({"dtype": FLOATS}, X))
+    n_codes = estimator._n_features_out
+    if X.shape[1] != n_codes:
+        raise ValueError(
+            f"inverse_transform expects codes with {n_codes} features (the top "
+            f"layer's size); got {X.shape[1]}."
+        )
+    return map_rows(down_pass, estimator, X, estimator.n_features_in_)
+
+
+def fill_doc(**sections):
+    """Class decorator: each ``    <name>`` line of the docstring becomes
+    ``sections[name]`` (shared parameter and attribute documentation)."""
+
+    def decorate(cls):
+        doc = cls.__doc__
+        for name, text in sections.items():
+            placeholder = f"    <{name}>\n"
+            if placeholder not in doc:
+                raise ValueError(f"{cls.__name__}'s docstring has no <{name}>.")
+            doc = doc.replace(placeholder, text + "\n")
+        while "\n\n\n" in doc:
+            doc = doc.replace("\n\n\n", "\n\n")
+        cls.__doc__ = doc
+        return cls
+
+    return decorate
+
+
+def streaming_state(estimator, going_on, X=None):
+    """The ``Stream`` of ``partial_fit``: new on the first call, going on
+    from a fitted model when ``going_on`` (see ``_seed_stream``); its random
+    generator draws where arrays like X live."""
+    stream = getattr(estimator, "_stream", None)
+    if stream is None:
+        rng = make_rng(estimator.random_state)
+        rng = rng if X is None else device_random(rng, X)
+        stream = estimator._stream = Stream(rng)
+        if going_on:
+            estimator._seed_stream(stream)
+            stream.pretraining_calls = None
+    return stream
+
+
+def restore_on_error(method):
+    """Decorator of ``fit`` and ``partial_fit``: when the call raises anything
+    (a ``KeyboardInterrupt`` in the middle of training included), the
+    estimator is put back exactly as it was before the call, instead of
+    being left half-fitted. Training updates fitted arrays in place
+    (``warm_start``, ``partial_fit``), so the state is copied first: a copy
+    of the model, small next to an epoch's work."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        saved = copy.deepcopy(self.__dict__)
+        try:
+            return method(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+
+    return guarded

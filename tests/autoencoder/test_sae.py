@@ -1,0 +1,280 @@
+import io
+import pickle
+import warnings
+from contextlib import redirect_stdout
+
+import joblib
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+
+from skdeep import StackedAutoencoderTransformer
+
+FAST = dict(hidden_layer_sizes=(16, 8), pretrain_iter=3, max_iter=2, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:400] / 16, y[:400]
+
+
+def test_fit_transform_shapes_and_attributes(digits):
+    X, _ = digits
+    sae = StackedAutoencoderTransformer(**FAST).fit(X)
+    assert sae.transform(X).shape == (400, 8)
+    assert [W.shape for W in sae.coefs_] == [(64, 16), (16, 8)]
+    assert [W.shape for W in sae.decoder_coefs_] == [(16, 64), (8, 16)]
+    assert [b.shape for b in sae.decoder_intercepts_] == [(64,), (16,)]
+    assert sae.decoders_ == ["sigmoid", "identity"]
+    assert [len(c) for c in sae.pretrain_loss_curves_] == [3, 3]
+    assert len(sae.loss_curve_) == 2 and sae.n_iter_ == 8
+    assert sae.inverse_transform(sae.transform(X)).shape == X.shape
+
+
+def test_pretraining_and_fine_tuning_lower_their_losses(digits):
+    X, _ = digits
+    sae = StackedAutoencoderTransformer(
+        (32, 16), activation="sigmoid", pretrain_iter=15, max_iter=15, random_state=0
+    ).fit(X)
+    for curve in sae.pretrain_loss_curves_:
+        assert curve[-1] < 0.9 * curve[0]
+    assert sae.loss_curve_[-1] < sae.loss_curve_[0]
+
+
+def test_fine_tuning_improves_reconstruction(digits):
+    X, _ = digits
+    greedy = StackedAutoencoderTransformer((32, 8), max_iter=0, random_state=0).fit(X)
+    tuned = StackedAutoencoderTransformer((32, 8), max_iter=20, random_state=0).fit(X)
+    assert tuned.score(X) > greedy.score(X)
+
+
+def test_score_is_negative_mean_squared_reconstruction_error(digits):
+    X, _ = digits
+    sae = StackedAutoencoderTransformer(**FAST).fit(X)
+    R = sae.inverse_transform(sae.transform(X))
+    assert sae.score(X) == pytest.approx(-np.mean((X - R) ** 2))
+    assert sae.score(X) == sae.score(X)
+
+
+def test_decoder_auto_follows_the_data_range(digits):
+    X, _ = digits
+    params = dict(hidden_layer_sizes=(4,), pretrain_iter=1, max_iter=0)
+    assert StackedAutoencoderTransformer(**params).fit(X).decoders_ == ["sigmoid"]
+    assert StackedAutoencoderTransformer(**params).fit(X * 3 - 1).decoders_ == [
+        "identity"
+    ]
+
+
+def test_sigmoid_decoder_rejects_values_outside_unit_interval(digits):
+    X, _ = digits
+    with pytest.raises(ValueError, match="MinMaxScaler"):
+        StackedAutoencoderTransformer(decoder="sigmoid").fit(X * 16)
+
+
+def test_same_seed_gives_bit_identical_output(digits):
+    X, _ = digits
+    a = StackedAutoencoderTransformer(**FAST).fit_transform(X)
+    b = StackedAutoencoderTransformer(**FAST).fit_transform(X)
+    np.testing.assert_array_equal(a, b)
+    c = StackedAutoencoderTransformer(**{**FAST, "random_state": 1}).fit_transform(X)
+    assert not np.array_equal(a, c)
+
+
+def test_joblib_and_pickle_round_trip(digits, tmp_path):
+    X, _ = digits
+    sae = StackedAutoencoderTransformer(**{**FAST, "tied_weights": False}).fit(X)
+    joblib.dump(sae, tmp_path / "sae.joblib")
+    loaded = joblib.load(tmp_path / "sae.joblib")
+    np.testing.assert_array_equal(loaded.transform(X), sae.transform(X))
+    restored = pickle.loads(pickle.dumps(sae))
+    np.testing.assert_array_equal(
+        restored.inverse_transform(sae.transform(X)),
+        sae.inverse_transform(sae.transform(X)),
+    )
+
+
+def test_clone_keeps_every_parameter():
+    sae = StackedAutoencoderTransformer(
+        (7, 3),
+        activation="tanh",
+        decoder="identity",
+        sparsity_target=0.2,
+        sparsity_weight=0.3,
+        alpha=0.01,
+        corruption=0.1,
+        tied_weights=False,
+        solver="sgd",
+        pretrain_iter=4,
+        max_iter=5,
+        learning_rate_init=0.02,
+        momentum=0.5,
+        batch_size=17,
+        random_state=3,
+        verbose=1,
+    )
+    assert clone(sae).get_params() == sae.get_params()
+
+
+def test_float32_stays_float32(digits):
+    X, _ = digits
+    X32 = X.astype(np.float32)
+    sae = StackedAutoencoderTransformer(**FAST).fit(X32)
+    assert all(W.dtype == np.float32 for W in sae.coefs_ + sae.decoder_coefs_)
+    assert sae.transform(X32).dtype == np.float32
+    assert sae.inverse_transform(sae.transform(X32)).dtype == np.float32
+
+
+def test_csr_input_gives_the_same_model_as_dense(digits):
+    X, _ = digits
+    dense = StackedAutoencoderTransformer(**FAST).fit(X)
+    sparse = StackedAutoencoderTransformer(**FAST).fit(sp.csr_matrix(X))
+    np.testing.assert_allclose(
+        sparse.transform(sp.csr_matrix(X)), dense.transform(X), rtol=1e-6, atol=1e-8
+    )
+
+
+def test_pandas_output_has_named_columns(digits):
+    pd = pytest.importorskip("pandas")
+    X, _ = digits
+    frame = pd.DataFrame(X, columns=[f"px{i}" for i in range(64)])
+    sae = StackedAutoencoderTransformer(**FAST).set_output(transform="pandas")
+    out = sae.fit_transform(frame)
+    assert list(out.columns) == [f"stackedautoencodertransformer{i}" for i in range(8)]
+
+
+def test_pipeline_grid_search_over_depth_and_sparsity(digits):
+    X, y = digits
+    pipe = Pipeline(
+        [
+            (
+                "sae",
+                StackedAutoencoderTransformer(
+                    pretrain_iter=2, max_iter=1, random_state=0
+                ),
+            ),
+            ("clf", LogisticRegression(max_iter=200)),
+        ]
+    )
+    grid = GridSearchCV(
+        pipe,
+        {
+            "sae__hidden_layer_sizes": [(16,), (16, 8), (16, 8, 8)],
+            "sae__sparsity_target": [0.05, 0.2],
+        },
+        cv=2,
+        n_jobs=2,
+    ).fit(X, y)
+    assert len(grid.cv_results_["params"]) == 6
+    assert grid.best_score_ > 0.5
+    assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
+
+
+def test_sae_features_beat_a_random_stack(digits):
+    """Pretraining must buy something: features + LR vs untrained weights + LR."""
+    X, y = digits
+    X_train, X_test, y_train, y_test = X[:300], X[300:], y[:300], y[300:]
+
+    def accuracy(pretrain_iter):
+        pipe = Pipeline(
+            [
+                (
+                    "sae",
+                    StackedAutoencoderTransformer(
+                        (16,), pretrain_iter=pretrain_iter, max_iter=0, random_state=0
+                    ),
+                ),
+                ("clf", LogisticRegression(max_iter=1000)),
+            ]
+        )
+        return pipe.fit(X_train, y_train).score(X_test, y_test)
+
+    assert accuracy(30) > accuracy(0) + 0.05
+
+
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (np.array([[0.1, np.nan], [0.2, 0.3]]), "NaN"),
+        (np.array([[0.1, np.inf], [0.2, 0.3]]), "infinity"),
+        (np.array([0.1, 0.2, 0.3]), "2D array"),
+        (np.empty((0, 3)), "0 sample"),
+    ],
+)
+def test_bad_input_raises_clear_error_and_changes_nothing(digits, X, message):
+    fitted = StackedAutoencoderTransformer(**FAST).fit(digits[0])
+    before = fitted.transform(digits[0][:5])
+    with pytest.raises(ValueError, match=message):
+        fitted.fit(X)
+    np.testing.assert_array_equal(fitted.transform(digits[0][:5]), before)
+
+
+def test_wrong_feature_count_after_fit(digits):
+    sae = StackedAutoencoderTransformer(**FAST).fit(digits[0])
+    with pytest.raises(ValueError, match="64 features"):
+        sae.transform(digits[0][:, :10])
+    with pytest.raises(ValueError, match="8 features"):
+        sae.inverse_transform(np.zeros((2, 5)))
+
+
+@pytest.mark.parametrize("sizes", [(0,), (16, 0), (), (4.5,)])
+def test_hidden_layer_sizes_must_be_positive_integers(digits, sizes):
+    with pytest.raises(ValueError, match="positive integers"):
+        StackedAutoencoderTransformer(hidden_layer_sizes=sizes).fit(digits[0])
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
+def test_diverging_run_warns_and_keeps_finite_weights(digits, activation):
+    X, _ = digits
+    sae = StackedAutoencoderTransformer(
+        (16, 8),
+        activation=activation,
+        solver="sgd",
+        learning_rate_init=1e8,
+        pretrain_iter=5,
+        max_iter=5,
+        random_state=0,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Z = sae.fit_transform(X * 40 - 20)
+    assert any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    assert not any(issubclass(w.category, RuntimeWarning) for w in caught)
+    assert np.all(np.isfinite(Z))
+    assert all(np.all(np.isfinite(W)) for W in sae.coefs_ + sae.decoder_coefs_)
+
+
+def test_verbose_prints_one_line_per_layer_and_epoch(digits):
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        StackedAutoencoderTransformer(**{**FAST, "verbose": 1}).fit(digits[0])
+    lines = buffer.getvalue().strip().splitlines()
+    assert len(lines) == 3 + 3 + 2
+    assert lines[0].startswith("layer 1/2 epoch 1/3: loss ")
+    assert lines[-1].startswith("fine-tuning epoch 2/2: loss ")
+    assert lines[-1].endswith(" s")
+
+
+def test_transform_is_chunked_consistently(digits, monkeypatch):
+    X, _ = digits
+    sae = StackedAutoencoderTransformer(**FAST).fit(X)
+    whole = sae.transform(X)
+    monkeypatch.setattr("skdeep._core.arrays.CHUNK_SIZE", 7)
+    # a 1-row chunk goes through a matrix-vector product: equal up to rounding
+    np.testing.assert_allclose(sae.transform(X), whole, rtol=1e-12, atol=1e-14)
+
+
+def test_auto_sparsity_target_keeps_narrow_layers_alive():
+    sae = StackedAutoencoderTransformer()
+    assert sae._sparsity_target(500) == sae._sparsity_target(100) == 0.05
+    assert sae._sparsity_target(40) == pytest.approx(5 / 40)
+    assert sae._sparsity_target(16) == 0.25  # capped
+    assert (
+        StackedAutoencoderTransformer(sparsity_target=0.3)._sparsity_target(16) == 0.3
+    )

@@ -1,0 +1,155 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from skdeep._core.network import (
+    Dense,
+    dropout_masks,
+    forward,
+    loss_and_gradient,
+    predict_output,
+    weight_decay,
+)
+from tests._helpers import assert_gradients_match, numerical_gradient
+
+
+def _shared_weight_net(head, rng):
+    """3 layers; the last reuses the first weight matrix transposed."""
+    params = [
+        rng.normal(size=(5, 4)),
+        rng.normal(size=4),
+        rng.normal(size=(4, 4)) * 0.5,
+        rng.normal(size=4),
+        rng.normal(size=5),
+    ]
+    layers = [
+        Dense(0, 1, "tanh"),
+        Dense(2, 3, "sigmoid"),
+        Dense(0, 4, head, transpose=True),
+    ]
+    return params, layers
+
+
+@pytest.mark.parametrize("head", ["sigmoid", "identity", "softmax"])
+@pytest.mark.parametrize("alpha", [0.0, 0.3])
+def test_gradient_with_shared_weights_and_penalty(head, alpha):
+    rng = np.random.default_rng(0)
+    params, layers = _shared_weight_net(head, rng)
+    X = rng.uniform(size=(6, 5))
+    Y = np.eye(5)[rng.integers(0, 5, 6)] if head == "softmax" else X
+
+    def penalty(A):  # sum of squares of the second hidden layer
+        return float(np.sum(A**2)), 2 * A
+
+    def loss():
+        return loss_and_gradient(
+            params, layers, X, Y, alpha=alpha, penalties={2: penalty}
+        )[0]
+
+    _, grads = loss_and_gradient(
+        params, layers, X, Y, alpha=alpha, penalties={2: penalty}
+    )
+    assert_gradients_match(grads, numerical_gradient(loss, params))
+
+
+def test_forward_accepts_csr_and_matches_dense():
+    rng = np.random.default_rng(1)
+    params, layers = _shared_weight_net("identity", rng)
+    X = rng.uniform(size=(6, 5)) * (rng.uniform(size=(6, 5)) > 0.5)
+    dense = forward(params, layers, X)[-1]
+    sparse = forward(params, layers, sp.csr_matrix(X))[-1]
+    np.testing.assert_allclose(dense, sparse)
+
+
+def test_predict_output_applies_head():
+    rng = np.random.default_rng(2)
+    params, layers = _shared_weight_net("softmax", rng)
+    P = predict_output(params, layers, rng.uniform(size=(3, 5)))
+    np.testing.assert_allclose(P.sum(axis=1), 1)
+
+
+def test_gradient_with_dropout_masks_matches_finite_differences():
+    rng = np.random.default_rng(3)
+    params, layers = _shared_weight_net("softmax", rng)
+    X = rng.uniform(size=(6, 5))
+    Y = np.eye(5)[rng.integers(0, 5, 6)]
+    # 0: the input (input dropout), 1 and 2: hidden activations
+    masks = dropout_masks({0: (6, 5), 1: (6, 4), 2: (6, 4)}, 0.5, rng, np.float64)
+    assert set(np.unique(masks[1])) <= {0.0, 2.0}
+
+    def loss():
+        return loss_and_gradient(params, layers, X, Y, masks=masks)[0]
+
+    _, grads = loss_and_gradient(params, layers, X, Y, masks=masks)
+    assert_gradients_match(grads, numerical_gradient(loss, params))
+    unmasked, _ = loss_and_gradient(params, layers, X, Y)
+    assert loss() != pytest.approx(unmasked)
+
+
+def _net_and_data(head, seed, n_rows):
+    """The shared-weight net with inputs and targets that fit its head."""
+    rng = np.random.default_rng(seed)
+    params, layers = _shared_weight_net(head, rng)
+    X = rng.uniform(size=(n_rows, 5))
+    Y = np.eye(5)[rng.integers(0, 5, n_rows)] if head == "softmax" else X
+    return params, layers, X, Y, rng
+
+
+@pytest.mark.parametrize("head", ["sigmoid", "identity", "softmax"])
+def test_weighted_gradient_matches_finite_differences(head):
+    params, layers, X, Y, rng = _net_and_data(head, 3, 6)
+    weights = rng.uniform(0.1, 3.0, size=6)
+
+    def loss():
+        return loss_and_gradient(params, layers, X, Y, sample_weight=weights)[0]
+
+    _, grads = loss_and_gradient(params, layers, X, Y, sample_weight=weights)
+    assert_gradients_match(grads, numerical_gradient(loss, params))
+
+
+@pytest.mark.parametrize("head", ["sigmoid", "identity", "softmax"])
+def test_integer_weights_equal_repeated_rows_and_zero_weights_drop_rows(head):
+    params, layers, X, Y, _ = _net_and_data(head, 4, 5)
+    weights = np.array([2, 0, 1, 3, 1])
+    repeated = np.repeat(np.arange(5), weights)
+    weighted = loss_and_gradient(params, layers, X, Y, sample_weight=weights)
+    expanded = loss_and_gradient(params, layers, X[repeated], Y[repeated])
+    assert weighted[0] == pytest.approx(expanded[0])
+    for g_w, g_e in zip(weighted[1], expanded[1], strict=True):
+        np.testing.assert_allclose(g_w, g_e, atol=1e-12)
+
+
+def test_all_zero_weights_give_no_data_gradient():
+    rng = np.random.default_rng(5)
+    params, layers = _shared_weight_net("softmax", rng)
+    X = rng.uniform(size=(4, 5))
+    Y = np.eye(5)[[0, 1, 2, 3]]
+    loss, grads = loss_and_gradient(params, layers, X, Y, sample_weight=np.zeros(4))
+    assert loss == 0.0
+    assert all(not np.any(g) for g in grads)
+
+
+@pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.MT19937])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dropout_masks_drop_the_rate_and_keep_the_mean(bit_generator, dtype):
+    """16-bit draws (PCG64) or numpy's uniforms (other generators): a
+    fraction ``rate`` of zeros, the rest 1 / (1 - rate), so the mean is 1."""
+    rng = np.random.Generator(bit_generator(0))
+    mask = dropout_masks({0: (400, 500)}, 0.2, rng, dtype)[0]
+    assert mask.dtype == dtype
+    assert set(np.unique(mask)) == {dtype(0), dtype(1 / 0.8)}
+    assert np.mean(mask == 0) == pytest.approx(0.2, abs=0.005)
+    assert np.mean(mask) == pytest.approx(1.0, abs=0.01)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_weight_decay_adds_alpha_w_in_place_and_returns_the_penalty(order, dtype):
+    """C- and F-ordered weights, both dtypes: the formula."""
+    rng = np.random.default_rng(0)
+    W = np.asarray(rng.normal(size=(7, 5)), dtype=dtype, order=order)
+    grad = np.asarray(rng.normal(size=(7, 5)), dtype=dtype, order=order)
+    expected = grad + 0.3 * W
+    penalty = weight_decay(W, grad, 0.3)
+    np.testing.assert_allclose(grad, expected, rtol=1e-6)
+    assert penalty == pytest.approx(0.15 * np.sum(W.astype(np.float64) ** 2), rel=1e-5)

@@ -1,0 +1,58 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from skdeep._core.arrays import (
+    Workspace,
+    gather_rows,
+)
+from skdeep._utils.validation import (
+    resolve_batch_size,
+)
+
+
+def test_workspace_reuses_memory_and_views_fewer_rows():
+    ws = Workspace()
+    first = ws.get("a", (8, 3), np.float32)
+    again = ws.get("a", (8, 3), np.float32)
+    fewer = ws.get("a", (5, 3), np.float32)
+    assert np.shares_memory(first, again) and np.shares_memory(first, fewer)
+    assert fewer.shape == (5, 3) and fewer.flags.c_contiguous
+    # a new width, a new dtype or more rows get new memory
+    for shape, dtype in [((8, 4), np.float32), ((8, 3), np.float64), ((9, 3), None)]:
+        other = ws.get("a", shape, dtype or np.float32)
+        assert other.shape == shape and not np.shares_memory(other, first)
+
+
+def test_disabled_workspace_allocates_fresh_arrays():
+    ws = Workspace(enabled=False)
+    assert not np.shares_memory(ws.get("a", (4, 2), float), ws.get("a", (4, 2), float))
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_gather_rows_equals_fancy_indexing(sparse):
+    rng = np.random.default_rng(0)
+    X = rng.random((30, 7)).astype(np.float32)
+    rows = rng.permutation(30)[:11]
+    source = sp.csr_matrix(X) if sparse else X
+    got = gather_rows(source, rows, None, Workspace())
+    np.testing.assert_array_equal(got, X[rows])
+    assert got.dtype == np.float32
+    scaled = gather_rows(source, rows, lambda A: A * 2, Workspace())
+    assert isinstance(scaled, np.ndarray)
+    np.testing.assert_allclose(scaled, X[rows] * 2)
+
+
+@pytest.mark.parametrize(
+    "batch_size, n_samples, expected",
+    [
+        ("auto", 1437, 64),  # digits: the smallest size
+        ("auto", 10000, 200),  # n_samples // 50
+        ("auto", 60000, 256),  # capped
+        ("auto", 30, 30),  # never more than n_samples
+        (500, 100, 100),
+        (32, 60000, 32),  # an int is kept
+    ],
+)
+def test_resolve_batch_size(batch_size, n_samples, expected):
+    assert resolve_batch_size(batch_size, n_samples, smallest=64) == expected
