@@ -82,7 +82,7 @@ def main():
     errors = {}
     for name, model in [
         ("greedy", DBNTransformer(**params)),
-        ("wake-sleep 30", DBNTransformer(**params, wake_sleep_iter=30)),
+        ("wake-sleep 30", DBNTransformer(**params, max_iter=30)),
     ]:
         model.fit(train)
         R = model.inverse_transform(model.transform(test))

@@ -1,9 +1,7 @@
 """skdeep: layer-wise pretrained deep networks for scikit-learn."""
 
-from skdeep._autoencoder.supervised import (
-    StackedAutoencoderClassifier,
-    StackedAutoencoderRegressor,
-)
+from skdeep._autoencoder.classifier import StackedAutoencoderClassifier
+from skdeep._autoencoder.regressor import StackedAutoencoderRegressor
 from skdeep._autoencoder.transformer import StackedAutoencoderTransformer
 from skdeep._dbn.classifier import DBNClassifier
 from skdeep._dbn.regressor import DBNRegressor

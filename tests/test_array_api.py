@@ -245,9 +245,9 @@ def test_same_seed_same_model_in_the_library(xp, dispatch, cls):
 def test_dbn_sampling_and_wake_sleep_stay_in_the_library(xp, dispatch):
     X_train, *_ = _digits()
     X_xp = _on(xp, X_train[:300])
-    model = DBNTransformer(
-        (16, 8), pretrain_iter=2, wake_sleep_iter=2, random_state=0
-    ).fit(X_xp)
+    model = DBNTransformer((16, 8), pretrain_iter=2, max_iter=2, random_state=0).fit(
+        X_xp
+    )
     assert xp_of(model.generative_coefs_[0]) is xp_of(X_xp)
     samples = model.sample(3, n_gibbs_steps=5, random_state=0)
     assert xp_of(samples) is xp_of(X_xp) and samples.shape == (3, 64)

@@ -33,7 +33,7 @@ from skdeep._utils.validation import (
 # checked at its defaults.
 FAST_PARAMS = {
     "DBNTransformer": [
-        dict(hidden_layer_sizes=(8, 4), pretrain_iter=2, wake_sleep_iter=2),
+        dict(hidden_layer_sizes=(8, 4), pretrain_iter=2, max_iter=2),
         dict(
             hidden_layer_sizes=(6,),
             visible_units="gaussian",

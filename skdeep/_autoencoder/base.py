@@ -29,6 +29,10 @@ from skdeep._core.loops import (
     run_epochs,
 )
 from skdeep._core.optim import make_optimizer
+from skdeep._heads.fine_tuning import (
+    FINE_TUNING_PARAMETER_CONSTRAINTS,
+    FineTuningMixin,
+)
 from skdeep._utils.mixins import (
     PretrainedStackMixin,
 )
@@ -53,6 +57,7 @@ SAE_PARAMETER_CONSTRAINTS = {
     "corruption": [Interval(Real, 0, 1, closed="left")],
     "tied_weights": ["boolean"],
     "solver": [StrOptions({"adam", "sgd"})],
+    "pretrain_learning_rate": [Interval(Real, 0, None, closed="neither")],
     "pretrain_iter": [Interval(Integral, 0, None, closed="left")],
     "pretrain_tol": [Interval(Real, 0, None, closed="left")],
     "momentum": [Interval(Real, 0, 1, closed="both")],
@@ -61,134 +66,9 @@ SAE_PARAMETER_CONSTRAINTS = {
     "verbose": ["verbose"],
 }
 
-SAE_PARAMETERS_DOC = """\
-    hidden_layer_sizes : tuple of int, default=(256,)
-        Units per hidden layer, bottom to top; its length is the depth.
-
-    activation : {"sigmoid", "tanh", "relu"}, default="relu"
-        Activation of every hidden layer. "sigmoid" is the classic sparse
-        autoencoder; "relu" gave the best digits features in our runs.
-
-    decoder : {"auto", "sigmoid", "identity"}, default="auto"
-        Output function and loss of the first layer's decoder. "sigmoid" pairs
-        a sigmoid output with cross-entropy and needs inputs in [0, 1];
-        "identity" pairs a linear output with squared error for real-valued
-        inputs, which are standardized inside (``mean_``, ``scale_``), so
-        unscaled input is fine; "auto" picks "sigmoid" when every training
-        value lies in [0, 1] and "identity" otherwise. Higher layers
-        reconstruct codes: with sigmoid hidden units their decoder is
-        "sigmoid", otherwise "identity".
-
-    sparsity_target : float or "auto", default="auto"
-        Target mean activity rho of each hidden unit, in (0, 1). The activity
-        of a sigmoid unit is its activation, of a tanh unit (h + 1) / 2 and of
-        a relu unit 1 - exp(-h), so for every activation rho is the fraction
-        of the time a unit should be "on". "auto" is 0.05 for layers of 100
-        units or more and aims at 5 active units per row in narrower ones:
-        rho = min(0.25, max(0.05, 5 / n_hidden)) for each layer (a small rho
-        starves a narrow layer: with 16 units and rho = 0.05 the probe on
-        digits fell from 0.95 to 0.63).
-
-    sparsity_weight : float, default=3.0
-        Weight beta of the penalty beta * sum_j KL(rho || rho_hat_j) during
-        pretraining. 0 turns sparsity off. 3 (with ``corruption=0.3``) gave
-        the best LogisticRegression probe on MNIST with 10% of the labels
-        and stayed within 0.5 point of the best on digits (see the user
-        guide's hyperparameter page).
-
-    alpha : float, default=1e-4
-        L2 weight decay: (alpha / 2) * ||W||^2 is added to the loss per
-        sample, in pretraining and fine-tuning.
-
-    corruption : float, default=0.3
-        Fraction of input entries set to zero at random in every minibatch
-        of pretraining (denoising autoencoder, Vincent et al. 2008); the
-        clean input stays the target; 0 turns the noise off. Applies to the
-        input of every layer.
-
-    tied_weights : bool, default=True
-        Whether each decoder uses the transpose of its encoder's weights.
-
-    solver : {"adam", "sgd"}, default="adam"
-        Minibatch optimizer of pretraining: Adam, or SGD with ``momentum``.
-
-    pretrain_iter : int, default=20
-        Most epochs of greedy pretraining per layer; 0 skips pretraining
-        (the layers keep their random initial weights).
-
-    pretrain_tol : float, default=0.01
-        A layer's pretraining stops early once two epochs in a row each
-        lower its loss (reconstruction loss plus penalties) by less than
-        ``pretrain_tol`` times its first epoch's gain (the drop from epoch
-        1 to epoch 2), which makes the rule free of the loss's scale and
-        floor; ``pretrain_iter`` caps the epochs. 0 runs every layer for
-        ``pretrain_iter`` epochs. ``pretrain_n_iter_`` tells how many ran.
-        On MNIST the (500,) layer's LogisticRegression probe with 10% of
-        the labels was 0.8833 after the 9 epochs of 0.05 (the DBN's
-        default), 0.8907 after the 16 of 0.01 and 0.8887 after all 20.
-"""
-
-SAE_COMMON_PARAMETERS_DOC = """\
-    momentum : float, default=0.9
-        Momentum of the "sgd" solver.
-
-    batch_size : int or "auto", default="auto"
-        Minibatch size. "auto" uses n_samples // 50 clipped to [128, 256]:
-        128 on small data such as digits, 256 from 12800 rows on, where
-        larger products run near the machine's matrix-multiply peak.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, shuffling, masking noise and dropout.
-        Pass an int for bit-identical models across calls.
-
-    verbose : int, default=0
-        Print one line per layer and epoch with the loss and elapsed time.
-"""
-
-SAE_ATTRIBUTES_DOC = """\
-    coefs_ : list of ndarray of shape (n_in_k, n_out_k)
-        Encoder weights of each layer, bottom to top.
-
-    intercepts_ : list of ndarray of shape (n_out_k,)
-        Hidden biases of each layer.
-
-    decoder_coefs_ : list of ndarray of shape (n_out_k, n_in_k)
-        Decoder weights of each layer (views of ``coefs_[k].T`` when tied).
-
-    decoder_intercepts_ : list of ndarray of shape (n_in_k,)
-        Visible (reconstruction) biases of each layer.
-
-    decoders_ : list of str
-        Decoder output function of each layer, "sigmoid" or "identity".
-
-    mean_ : ndarray of shape (n_features,) or None
-        Mean used to standardize real-valued inputs (a linear first decoder)
-        before the first layer; None for inputs in [0, 1].
-
-    scale_ : ndarray of shape (n_features,) or None
-        Standard deviation used to standardize real-valued inputs (constant
-        columns get 1); None for inputs in [0, 1].
-
-    pretrain_loss_curves_ : list of list of float
-        Mean pretraining loss per sample of each layer, one value per epoch.
-
-    pretrain_n_iter_ : list of int
-        Epochs each layer's pretraining ran (fewer than ``pretrain_iter``
-        when ``pretrain_tol`` stopped it).
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (n_features,)
-        Names of features seen during fit, when X has string column names.
-"""
-
 
 class BaseSAE(PretrainedStackMixin, BaseEstimator):
-    """Greedy autoencoder pretraining and the encoder / decoder passes.
-
-    Subclasses name the pretraining step size in ``_pretrain_learning_rate``.
-    """
+    """Greedy autoencoder pretraining and the encoder / decoder passes."""
 
     _parameter_constraints: dict = dict(SAE_PARAMETER_CONSTRAINTS)
 
@@ -282,7 +162,7 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
             if not self.tied_weights:
                 params.append(self.decoder_coefs_[k])
             stream.layers.append(
-                (params, self._optimizer(params, self._pretrain_learning_rate))
+                (params, self._optimizer(params, self.pretrain_learning_rate))
             )
 
     def _pretrain_layer(
@@ -305,7 +185,7 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
                 dtype=inputs.dtype,
                 like=inputs,
             )
-            return params, self._optimizer(params, self._pretrain_learning_rate)
+            return params, self._optimizer(params, self.pretrain_learning_rate)
 
         params, optimizer, n_epochs = layer_to_train(
             streaming, create, self.pretrain_iter
@@ -379,3 +259,12 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
         if self.mean_ is not None:
             H = H * self.scale_ + self.mean_
         return H
+
+
+class SupervisedSAE(FineTuningMixin, BaseSAE):
+    """Autoencoder pretraining under a fine-tuned output layer."""
+
+    _parameter_constraints: dict = {
+        **BaseSAE._parameter_constraints,
+        **FINE_TUNING_PARAMETER_CONSTRAINTS,
+    }

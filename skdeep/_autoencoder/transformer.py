@@ -6,9 +6,6 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit
 from sklearn.utils._param_validation import Interval
 
 from skdeep._autoencoder.base import (
-    SAE_ATTRIBUTES_DOC,
-    SAE_COMMON_PARAMETERS_DOC,
-    SAE_PARAMETERS_DOC,
     BaseSAE,
 )
 from skdeep._core.arrays import (
@@ -26,7 +23,6 @@ from skdeep._utils.mixins import (
 from skdeep._utils.validation import (
     FLOATS,
     decode_codes,
-    fill_doc,
     make_rng,
     map_rows,
     restore_on_error,
@@ -35,11 +31,6 @@ from skdeep._utils.validation import (
 )
 
 
-@fill_doc(
-    sae_parameters=SAE_PARAMETERS_DOC,
-    sae_common_parameters=SAE_COMMON_PARAMETERS_DOC,
-    sae_attributes=SAE_ATTRIBUTES_DOC,
-)
 class StackedAutoencoderTransformer(
     ClassNamePrefixFeaturesOutMixin, StreamedPretrainingMixin, TransformerMixin, BaseSAE
 ):
@@ -53,21 +44,136 @@ class StackedAutoencoderTransformer(
     input (Hinton & Salakhutdinov, 2006). ``transform`` returns the top-layer
     codes, ready for a downstream estimator in a :class:`~sklearn.pipeline.Pipeline`.
 
+    Read more in the :ref:`User Guide <autoencoder>`.
+
     Parameters
     ----------
-    <sae_parameters>
-    max_iter : int, default=10
-        Epochs of end-to-end fine-tuning of the unrolled deep autoencoder,
-        with the same masking noise on its input (``corruption``); 0 keeps
-        the greedy stack as it is.
+    hidden_layer_sizes : tuple of int, default=(256,)
+        Units of each hidden layer, bottom to top; its length is the depth.
+
+    activation : {"sigmoid", "tanh", "relu"}, default="relu"
+        Activation of every hidden layer, in pretraining and fine-tuning.
+        "sigmoid" is the classic sparse autoencoder.
+
+    decoder : {"auto", "sigmoid", "identity"}, default="auto"
+        Output function and loss of the first layer's decoder. "sigmoid" pairs
+        a sigmoid output with cross-entropy and needs inputs in [0, 1];
+        "identity" pairs a linear output with squared error for real-valued
+        inputs, which are standardized inside (``mean_``, ``scale_``), so
+        unscaled input is fine; "auto" picks "sigmoid" when every training
+        value lies in [0, 1] and "identity" otherwise. Higher layers
+        reconstruct codes: with sigmoid hidden units their decoder is
+        "sigmoid", otherwise "identity".
+
+    corruption : float, default=0.3
+        Fraction of input entries set to zero at random in every minibatch
+        of pretraining (denoising autoencoder, Vincent et al. 2008), at the
+        input of every layer; the clean input stays the target; 0 turns the
+        noise off.
+
+    tied_weights : bool, default=True
+        Whether each decoder uses the transpose of its encoder's weights.
+
+    solver : {"adam", "sgd"}, default="adam"
+        Minibatch optimizer of pretraining: Adam, or SGD with ``momentum``.
+
+    sparsity_target : float or "auto", default="auto"
+        Target mean activity rho of each hidden unit, in (0, 1): the fraction
+        of the time a unit should be "on" (the activity of a sigmoid unit is
+        its activation, of a tanh unit (h + 1) / 2, of a relu unit
+        1 - exp(-h)). "auto" is min(0.25, max(0.05, 5 / n_hidden)) per layer:
+        0.05 for layers of 100 units or more, about 5 active units per row in
+        narrower ones, which a small rho would starve.
+
+    sparsity_weight : float, default=3.0
+        Weight beta of the penalty beta * sum_j KL(rho || rho_hat_j) in
+        pretraining, rho_hat_j the mean activity of unit j over a minibatch;
+        0 turns sparsity off.
+
+    alpha : float, default=1e-4
+        L2 weight decay: (alpha / 2) * ||W||^2 per sample is added to the loss,
+        in pretraining and fine-tuning.
+
+    pretrain_learning_rate : float, default=0.01
+        Step size of the ``solver`` in pretraining.
+
+    pretrain_iter : int, default=20
+        Most epochs of pretraining per layer (``pretrain_tol`` usually stops a
+        layer sooner); 0 skips pretraining (the layers keep their random
+        initial weights).
+
+    pretrain_tol : float, default=0.01
+        A layer's pretraining stops early once two epochs in a row each lower
+        its loss (reconstruction loss plus penalties) by less than
+        ``pretrain_tol`` times its first epoch's gain (the drop from epoch 1 to
+        epoch 2), a rule free of the loss's scale and floor; ``pretrain_iter``
+        caps the epochs and 0 runs them all. ``pretrain_n_iter_`` tells how
+        many ran.
+
+    momentum : float, default=0.9
+        Momentum of the "sgd" solver in pretraining.
+
+    batch_size : int or "auto", default="auto"
+        Minibatch size, in pretraining and fine-tuning. "auto" is
+        n_samples // 50 clipped to [128, 256]: many updates per epoch on small
+        data, products near the machine's matrix-multiply peak on large data.
 
     learning_rate_init : float, default=0.01
-        Step size of the optimizer, in pretraining and fine-tuning.
+        Step size of the ``solver`` in the end-to-end fine-tuning
+        (``max_iter``).
 
-    <sae_common_parameters>
+    max_iter : int, default=10
+        Epochs of fine-tuning: the unrolled deep autoencoder trained end to end
+        on the reconstruction of its input, with the same masking noise
+        (``corruption``); 0 keeps the greedy stack as it is.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, masking noise and dropout.
+        Pass an int for bit-identical models across calls.
+
+    verbose : int, default=0
+        1 prints one line per phase (each layer's pretraining, fine-tuning)
+        when it ends: its epochs, final loss, time and why it stopped; 2 also
+        prints a line per epoch.
+
     Attributes
     ----------
-    <sae_attributes>
+    coefs_ : list of ndarray of shape (n_in_k, n_out_k)
+        Encoder weights of each layer, bottom to top.
+
+    intercepts_ : list of ndarray of shape (n_out_k,)
+        Hidden biases of each layer.
+
+    decoder_coefs_ : list of ndarray of shape (n_out_k, n_in_k)
+        Decoder weights of each layer (views of ``coefs_[k].T`` when tied).
+
+    decoder_intercepts_ : list of ndarray of shape (n_in_k,)
+        Visible (reconstruction) biases of each layer.
+
+    decoders_ : list of str
+        Decoder output function of each layer, "sigmoid" or "identity".
+
+    mean_ : ndarray of shape (n_features,) or None
+        Mean used to standardize real-valued inputs (a linear first decoder)
+        before the first layer; None for inputs in [0, 1].
+
+    scale_ : ndarray of shape (n_features,) or None
+        Standard deviation used to standardize real-valued inputs (constant
+        columns get 1); None for inputs in [0, 1].
+
+    pretrain_loss_curves_ : list of list of float
+        Mean pretraining loss per sample of each layer, one value per epoch.
+
+    pretrain_n_iter_ : list of int
+        Epochs each layer's pretraining ran (fewer than ``pretrain_iter``
+        when ``pretrain_tol`` stopped it).
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features,)
+        Names of features seen during fit, when X has string column names.
+
     loss_curve_ : list of float
         Mean fine-tuning loss per sample, one value per epoch.
 
@@ -118,42 +224,40 @@ class StackedAutoencoderTransformer(
         *,
         activation="relu",
         decoder="auto",
-        sparsity_target="auto",
-        sparsity_weight=3.0,
-        alpha=1e-4,
         corruption=0.3,
         tied_weights=True,
         solver="adam",
+        sparsity_target="auto",
+        sparsity_weight=3.0,
+        alpha=1e-4,
+        pretrain_learning_rate=0.01,
         pretrain_iter=20,
         pretrain_tol=0.01,
-        max_iter=10,
-        learning_rate_init=0.01,
         momentum=0.9,
         batch_size="auto",
+        learning_rate_init=0.01,
+        max_iter=10,
         random_state=None,
         verbose=0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.decoder = decoder
-        self.sparsity_target = sparsity_target
-        self.sparsity_weight = sparsity_weight
-        self.alpha = alpha
         self.corruption = corruption
         self.tied_weights = tied_weights
         self.solver = solver
+        self.sparsity_target = sparsity_target
+        self.sparsity_weight = sparsity_weight
+        self.alpha = alpha
+        self.pretrain_learning_rate = pretrain_learning_rate
         self.pretrain_iter = pretrain_iter
         self.pretrain_tol = pretrain_tol
-        self.max_iter = max_iter
-        self.learning_rate_init = learning_rate_init
         self.momentum = momentum
         self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
         self.random_state = random_state
         self.verbose = verbose
-
-    @property
-    def _pretrain_learning_rate(self):
-        return self.learning_rate_init
 
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error

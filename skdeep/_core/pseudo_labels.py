@@ -60,7 +60,7 @@ def spread_labels(W, seeds, n_classes, *, alpha=0.99, n_iter=20):
 
 
 # Neighbours per row of the propagation graph (Iscen et al. use 50 on far
-# larger data; 10 measured best here on 3500 MNIST rows).
+# larger data; see the user guide's semi-supervised page for this choice).
 N_NEIGHBORS = 10
 
 

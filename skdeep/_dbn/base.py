@@ -48,15 +48,13 @@ from skdeep._utils.validation import (
 _MONITOR_ROWS = 100
 _MONITOR_FEATURES = 32
 
-# batch_size="auto": n_samples // 20 within [64, 512] (see resolve_batch_size).
-# 20 minibatches per epoch (not the autoencoder's 50) from 1280 rows on: on
-# 3500 MNIST rows, 175-row minibatches fit a DBNClassifier((500, 500)) in
-# half the time of 70-row ones at no loss of accuracy.
+# batch_size="auto": n_samples // 20 within [64, 512] (see resolve_batch_size):
+# fewer, larger minibatches than the autoencoder's, at no loss of accuracy
+# (the user guide's hyperparameter page has the measurements behind every
+# default here).
 AUTO_BATCH = (64, 512, 20)  # smallest, largest, minibatches per epoch
-# The generative up-down classifier keeps 50 minibatches per epoch (64 rows
-# on digits): its RBMs and wake-sleep passes are the model itself, not a
-# start for backprop, and on digits 71-row minibatches cost it 0.20 point
-# (0.9284 against 0.9304, mean of 5 seeds; benchmarks/bench_seeds.py).
+# The generative up-down classifier keeps 50 minibatches per epoch: its RBMs
+# and wake-sleep passes are the model itself, not a start for backprop.
 AUTO_BATCH_GENERATIVE = (64, 512, 50)
 
 # pretrain_tol="auto": the plateau rule's tolerance (0, every epoch, for the
@@ -64,11 +62,7 @@ AUTO_BATCH_GENERATIVE = (64, 512, 50)
 AUTO_PRETRAIN_TOL = 0.05
 # pretrain_tol="auto" when some rows are unlabeled (unlabeled_label): with
 # few labels the unlabeled rows are most of what the model learns from, and
-# a stricter plateau paid its extra epochs. Mean of model seeds 0 to 2 on
-# MNIST dev, 1% / 2% / 5% / 10% of the labels: 0.709 / 0.870 / 0.907 / 0.924
-# at 0.05, 0.720 / 0.870 / 0.914 / 0.929 at 0.01 (in 1.2x to 1.4x the fit
-# time), 0.721 / 0.866 / 0.920 / 0.931 at 0 (2x); digits with 10% of the
-# labels, seeds 0 to 4: 0.9488, 0.9495, 0.9507.
+# a stricter plateau pays its extra epochs.
 AUTO_PRETRAIN_TOL_SEMI_SUPERVISED = 0.01
 
 # pretrain_learning_rate="auto", per visible type.
@@ -94,129 +88,6 @@ DBN_PARAMETER_CONSTRAINTS = {
     "verbose": ["verbose"],
 }
 
-DBN_PARAMETERS_DOC = """\
-    hidden_layer_sizes : tuple of int, default=(256,)
-        Hidden units of each RBM, bottom to top; its length is the depth.
-
-    visible_units : {"auto", "bernoulli", "gaussian"}, default="auto"
-        Visible units of the bottom RBM. "bernoulli" needs inputs in [0, 1]
-        (probabilities or binary data). "gaussian" takes any real values: the
-        data are standardized internally (``mean_``, ``scale_``), so unscaled
-        input is fine; ``inverse_transform`` and ``sample`` undo it. "auto"
-        picks "bernoulli" when every training value lies in [0, 1] and
-        "gaussian" otherwise. Higher RBMs always have Bernoulli visibles.
-
-    n_gibbs_steps : int, default=1
-        Gibbs steps k of the negative phase of CD-k (or PCD-k).
-
-    persistent : bool, default=False
-        Use persistent contrastive divergence: the negative-phase chains
-        continue across minibatches instead of restarting at the data.
-
-    pretrain_learning_rate : float or "auto", default="auto"
-        Step size of the SGD-with-momentum updates of pretraining. "auto"
-        uses 0.1 for RBMs with Bernoulli visibles and 0.005 for the Gaussian
-        one, whose unbounded visibles need a much smaller step (Hinton's
-        practical guide, section 13.2).
-
-    pretrain_iter : int, default=50
-        Most epochs of pretraining per RBM; 0 skips pretraining (random
-        weights), so that what pretraining buys can be measured. The
-        plateau rule (``pretrain_tol``) stops most layers long before: after
-        7 to 12 epochs on MNIST, digits, diabetes and Auto MPG. On small
-        tables, where an epoch is a few minibatches, the cap decides: the
-        first layer on wine (142 rows, 3 minibatches per epoch) ran all 20
-        epochs of a cap of 20, and a cap of 50 moved the 5-fold accuracy
-        from 0.9764 to 0.9808 (mean of seeds 0 to 4).
-
-    pretrain_tol : float or "auto", default="auto"
-        A layer's pretraining stops early once two epochs in a row each
-        lower its loss (the reconstruction error) by less than
-        ``pretrain_tol`` times its first epoch's gain (the drop from epoch
-        1 to epoch 2), which makes the rule free of the loss's scale and
-        floor; ``pretrain_iter`` caps the epochs. 0 runs every layer for
-        ``pretrain_iter`` epochs. "auto" is 0.05; 0.01 while some rows are
-        unlabeled (``unlabeled_label``), where the unlabeled rows are most of
-        what the model learns from (on MNIST with 1% to 10% of the labels it
-        gained 0.0 to 1.1 points, mean of three seeds); and 0 for
-        ``DBNClassifier(fine_tuning="up-down")``, a generative model that
-        wants its RBMs trained to the end. ``pretrain_n_iter_`` tells how
-        many ran.
-
-    momentum : float, default=0.9
-        Momentum of the pretraining updates.
-
-    alpha : float, default=1e-5
-        L2 weight decay: (alpha / 2) ||W||^2 per sample is added to the
-        objective, in pretraining and in fine-tuning. (MLPClassifier divides
-        its alpha by the batch size: its 1e-4 at batch 200 is 5e-7 here.)
-
-    sparsity_target : float, default=0.1
-        Target mean activation rho of each hidden unit.
-
-    sparsity_weight : float, default=0.0
-        Weight beta of the penalty beta * sum_j KL(rho || q_j), q_j the mean
-        of p(h_j = 1 | v) over a minibatch; 0 turns sparsity off.
-
-    batch_size : int or "auto", default="auto"
-        Minibatch size. "auto" uses n_samples // 20 clipped to [64, 512]:
-        64 on small tables, 71 on a digits training fold (1437 rows), 175
-        on 3500 rows, 512 from 10240 rows on, where larger products run
-        near the machine's matrix-multiply peak.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, shuffling and Gibbs sampling. Pass an int for
-        bit-identical models across calls.
-
-    verbose : int, default=0
-        Print one line per layer and epoch: reconstruction error, the
-        pseudo-log-likelihood (Bernoulli visibles) and elapsed time.
-"""
-
-DBN_ATTRIBUTES_DOC = """\
-    coefs_ : list of ndarray of shape (n_in_k, n_out_k)
-        Weights of each layer, bottom to top.
-
-    intercepts_ : list of ndarray of shape (n_out_k,)
-        Hidden biases of each layer.
-
-    visible_intercepts_ : list of ndarray of shape (n_in_k,)
-        Visible (generative) biases of each layer.
-
-    generative_coefs_ : list of ndarray of shape (n_out_k, n_in_k)
-        Top-down weights of each layer, used by the down-pass: views of
-        ``coefs_[k].T`` for a greedy stack, separate weights below the top
-        RBM after wake-sleep or up-down fine-tuning.
-
-    visible_units_ : str
-        Visible units of the bottom RBM, "bernoulli" or "gaussian".
-
-    mean_ : ndarray of shape (n_features,) or None
-        Mean used to standardize Gaussian visibles (None for Bernoulli).
-
-    scale_ : ndarray of shape (n_features,) or None
-        Standard deviation used to standardize Gaussian visibles (None for
-        Bernoulli).
-
-    pretrain_loss_curves_ : list of list of float
-        Reconstruction error (squared error summed over features, averaged
-        over rows) of each RBM, one value per epoch.
-
-    pretrain_n_iter_ : list of int
-        Epochs each layer's pretraining ran (fewer than ``pretrain_iter``
-        when ``pretrain_tol`` stopped it).
-
-    pseudo_likelihood_curves_ : list of list of float
-        Mean pseudo-log-likelihood per row of each RBM with Bernoulli
-        visibles after every epoch, estimated on up to 100 training rows by
-        flipping up to 32 fixed visible units (empty for a Gaussian RBM).
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (n_features,)
-        Names of features seen during fit, when X has string column names.
-"""
 
 Pretrained = namedtuple(
     "Pretrained", ["stack", "histories", "visible_units", "mean", "scale"]

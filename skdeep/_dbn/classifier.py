@@ -14,26 +14,19 @@ from skdeep._core.wake_sleep import label_logits, split_params
 from skdeep._core.xp import asarray, device_random, take_rows, to_host, to_numpy
 from skdeep._dbn.base import (
     AUTO_BATCH_GENERATIVE,
-    DBN_ATTRIBUTES_DOC,
-    DBN_PARAMETERS_DOC,
     BaseDBN,
 )
 from skdeep._heads.classification import (
-    CLASSIFIER_ATTRIBUTES_DOC,
     CLASSIFIER_PARAMETER_CONSTRAINTS,
-    CLASSIFIER_PARAMETERS_DOC,
     ClassifierHeadMixin,
 )
 from skdeep._heads.fine_tuning import (
     FINE_TUNING,
-    FINE_TUNING_ATTRIBUTES_DOC,
     FINE_TUNING_PARAMETER_CONSTRAINTS,
     FineTuningMixin,
-    fine_tuning_parameters_doc,
 )
 from skdeep._utils.validation import (
     check_positive_int,
-    fill_doc,
     make_rng,
     map_rows,
     resolve_batch_size,
@@ -48,14 +41,6 @@ GENERATIVE_FINE_TUNING = {"up-down"}
 AUTO_UP_DOWN_RATE = 0.03
 
 
-@fill_doc(
-    dbn_parameters=DBN_PARAMETERS_DOC,
-    fine_tuning_parameters=fine_tuning_parameters_doc(),
-    classifier_parameters=CLASSIFIER_PARAMETERS_DOC,
-    dbn_attributes=DBN_ATTRIBUTES_DOC,
-    classifier_attributes=CLASSIFIER_ATTRIBUTES_DOC,
-    fine_tuning_attributes=FINE_TUNING_ATTRIBUTES_DOC,
-)
 class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     """Deep belief network classifier: RBM pretraining, then supervised tuning.
 
@@ -71,44 +56,251 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     label equals it are unlabeled; pretraining uses every row, fine-tuning
     the labeled ones and then, with ``pseudo_labels``, every row.
 
+    Read more in the :ref:`User Guide <fine_tuning>`.
+
     Parameters
     ----------
-    <dbn_parameters>
+    hidden_layer_sizes : tuple of int, default=(256,)
+        Hidden units of each RBM, bottom to top; its length is the depth.
+
+    visible_units : {"auto", "bernoulli", "gaussian"}, default="auto"
+        Visible units of the bottom RBM. "bernoulli" needs inputs in [0, 1]
+        (probabilities or binary data). "gaussian" takes any real values: the
+        data are standardized internally (``mean_``, ``scale_``), so unscaled
+        input is fine. "auto" picks "bernoulli" when every training value lies
+        in [0, 1] and "gaussian" otherwise. Higher RBMs always have Bernoulli
+        visibles.
+
+    n_gibbs_steps : int, default=1
+        Gibbs steps k of the negative phase of CD-k (or PCD-k).
+
+    persistent : bool, default=False
+        Use persistent contrastive divergence: the negative-phase chains
+        continue across minibatches instead of restarting at the data.
+
+    sparsity_target : float, default=0.1
+        Target mean activation rho of each hidden unit (used when
+        ``sparsity_weight`` > 0).
+
+    sparsity_weight : float, default=0.0
+        Weight beta of the penalty beta * sum_j KL(rho || q_j) in pretraining,
+        q_j the mean of p(h_j = 1 | v) over a minibatch; 0 turns sparsity off.
+
+    alpha : float, default=1e-5
+        L2 weight decay: (alpha / 2) * ||W||^2 per sample is added to the
+        objective, in pretraining and fine-tuning. (``MLPClassifier`` divides
+        its alpha by the batch size: its 1e-4 at batch 200 is 5e-7 here.)
+
+    pretrain_learning_rate : float or "auto", default="auto"
+        Step size of the SGD-with-momentum updates of pretraining. "auto" is
+        0.1 for RBMs with Bernoulli visibles and 0.005 for the Gaussian one,
+        whose unbounded visibles need a much smaller step (Hinton's practical
+        guide, section 13.2).
+
+    pretrain_iter : int, default=50
+        Most epochs of pretraining per RBM (``pretrain_tol`` usually stops a
+        layer sooner; on small tables, where an epoch is a few minibatches, the
+        cap decides); 0 skips pretraining (the layers keep their random initial
+        weights).
+
+    pretrain_tol : float or "auto", default="auto"
+        A layer's pretraining stops early once two epochs in a row each lower
+        its loss (the reconstruction error) by less than ``pretrain_tol`` times
+        its first epoch's gain (the drop from epoch 1 to epoch 2), a rule free
+        of the loss's scale and floor; ``pretrain_iter`` caps the epochs and 0
+        runs them all. ``pretrain_n_iter_`` tells how many ran. "auto" is 0.05;
+        0.01 while some rows are unlabeled (``unlabeled_label``), where the
+        unlabeled rows are most of what the model learns from; and 0 for
+        ``DBNClassifier(fine_tuning="up-down")``, a generative model that
+        wants its RBMs trained to the end.
+
+    momentum : float, default=0.9
+        Momentum of the SGD updates of pretraining (and of wake-sleep and
+        up-down fine-tuning).
+
+    batch_size : int or "auto", default="auto"
+        Minibatch size, in pretraining and fine-tuning. "auto" is
+        n_samples // 20 clipped to [64, 512]: many updates per epoch on small
+        tables, products near the machine's matrix-multiply peak from 10240
+        rows on.
+
     fine_tuning : {"backprop", "none", "up-down"}, default="backprop"
         "backprop" fine-tunes every layer with the labels; "none" keeps the
         pretrained stack frozen and trains only the output layer. "up-down"
-        is Hinton, Osindero & Teh's generative classifier: the top RBM
-        models the layer below it together with a softmax label group (its
+        is Hinton, Osindero & Teh's generative classifier: the top RBM models
+        the layer below it together with a softmax label group (its
         pretraining includes the labels), then up-down epochs untie the lower
-        layers into recognition and generative weights (wake pass, top-level
-        CD with the label clamped, sleep pass). Prediction compares the top
-        RBM's free energy for each label, and ``sample`` draws an input for a
-        requested label. Up-down runs exactly ``max_iter`` epochs, each
-        several times the cost of a backprop epoch (30 is a good start); it
-        takes single-label classes and no ``sample_weight``. A generative
-        model wants its RBMs trained to the end, so ``pretrain_tol="auto"``
-        stops no layer early here, and ``batch_size="auto"`` keeps 50
-        minibatches per epoch (n_samples // 50 within [64, 512]): on
-        digits, (256, 256) with 30 up-down epochs scored 0.9304 (5-fold CV,
-        mean of seeds 0 to 4), against 0.9284 with backprop's 20
-        minibatches per epoch and 0.9235 when the plateau rule also stopped
-        the layers after 8 to 11 epochs.
+        layers into recognition and generative weights. Prediction compares
+        the top RBM's free energy for each label, and ``sample`` draws an
+        input for a requested label. Up-down runs exactly ``max_iter`` epochs,
+        each several times the cost of a backprop epoch (30 is a good start);
+        it takes single-label classes and no ``sample_weight``, and its
+        ``batch_size="auto"`` keeps 50 minibatches per epoch.
 
     learning_rate_init : float or "auto", default="auto"
         Step size of fine-tuning: Adam's for "backprop" and "none" ("auto":
-        3e-3: with dropout it stopped after 64 to 133 epochs on MNIST where
-        1e-3 had not converged after 200, at equal or better accuracy, see
-        the user guide's hyperparameter page); for
-        "up-down", the SGD step of the up-down updates with ``momentum``
-        ("auto": 0.03).
+        3e-3); for "up-down", the SGD step of the up-down updates with
+        ``momentum`` ("auto": 0.03).
 
-    <fine_tuning_parameters>
-    <classifier_parameters>
+    max_iter : int, default=200
+        Most epochs of supervised fine-tuning per ``fit``.
+
+    dropout : float, default=0.5
+        Fraction of hidden units dropped at random in each fine-tuning
+        minibatch (inverted dropout; inference uses every unit).
+
+    input_dropout : float or "auto", default="auto"
+        Fraction of input features dropped at random in each fine-tuning
+        minibatch (inverted dropout on the network's input; inference uses
+        every feature). "auto" is 0.2 (Srivastava et al., 2014) for inputs of
+        at least 100 features, where neighbouring features repeat each other,
+        and 0 below.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the labeled rows (stratified for
+        single-label classes), stop when their score (accuracy, or R^2 for
+        regression) has not improved by ``tol`` for ``n_iter_no_change``
+        epochs, and restore the best weights. ``partial_fit`` does no early
+        stopping, as in ``MLPClassifier``.
+
+    validation_fraction : float, default=0.1
+        Fraction of labeled rows held out for early stopping.
+
+    n_iter_no_change : int, default=10
+        Epochs without improvement by ``tol`` before stopping.
+
+    tol : float, default=1e-4
+        Improvement of the training loss (or, with early stopping, of the
+        validation score) that counts.
+
+    weight_averaging : float, default=0.5
+        Decay of an exponential moving average, over fine-tuning epochs, of the
+        weights at each epoch's end (Polyak averaging): the model keeps that
+        average, so that the noise of the last Adam steps and dropout masks
+        averages out; early stopping scores and restores it. 0 keeps the last
+        epoch's weights. A ``partial_fit`` call is one epoch and keeps its
+        weights, and so does up-down fine-tuning.
+
+    unlabeled_label : object, default=None
+        The value of ``y`` that marks an unlabeled row (-1 follows
+        ``sklearn.semi_supervised``; for a label-indicator ``y``, a row whose
+        every entry equals it). None: every value of ``y`` is a class.
+        Unlabeled rows take part in pretraining and, through
+        ``pseudo_labels``, in fine-tuning.
+
+    pseudo_labels : {"propagation", "network", "none"}, default="propagation"
+        How unlabeled rows take part in fine-tuning (only when some rows are
+        unlabeled). After fine-tuning on the labeled rows, ``pseudo_label_iter``
+        more epochs train on every row, each unlabeled row with a pseudo-label
+        recomputed every 5 epochs and weighted by its certainty
+        (1 - entropy / log(n_classes); for multi-label targets each label is a
+        two-class problem and a row's certainty the mean over its labels).
+        "propagation" (Iscen et al., 2019) spreads the known labels over the
+        10-nearest-neighbour graph of the network's top hidden codes (Zhou et
+        al., 2004); "network" (Lee, 2013) takes the network's own most probable
+        class, its weight ramped up over 10 epochs; "none" fine-tunes on the
+        labeled rows only.
+
+    pseudo_label_weight : float, default=1.0
+        Weight of a pseudo-labeled row relative to a labeled one, before its
+        certainty; 0 is the same as ``pseudo_labels="none"``.
+
+    pseudo_label_iter : int, default=30
+        Epochs of fine-tuning with pseudo-labels, over every row.
+
+    warm_start : bool, default=False
+        When True, ``fit`` skips pretraining and goes on fine-tuning from the
+        fitted weights (the targets must be of the same kind and, for
+        classifiers, the same classes). ``partial_fit`` always goes on.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, Gibbs sampling and dropout.
+        Pass an int for bit-identical models across calls.
+
+    verbose : int, default=0
+        1 prints one line per phase (each layer's pretraining, fine-tuning)
+        when it ends: its epochs, final loss, time and why it stopped; 2 also
+        prints a line per epoch.
+
     Attributes
     ----------
-    <dbn_attributes>
-    <classifier_attributes>
-    <fine_tuning_attributes>
+    coefs_ : list of ndarray of shape (n_in_k, n_out_k)
+        Weights of each layer, bottom to top.
+
+    intercepts_ : list of ndarray of shape (n_out_k,)
+        Hidden biases of each layer.
+
+    visible_intercepts_ : list of ndarray of shape (n_in_k,)
+        Visible (generative) biases of each layer.
+
+    generative_coefs_ : list of ndarray of shape (n_out_k, n_in_k)
+        Top-down weights of each layer, used by the down-pass: views of
+        ``coefs_[k].T`` for a greedy stack, separate weights below the top
+        RBM after wake-sleep or up-down fine-tuning.
+
+    visible_units_ : str
+        Visible units of the bottom RBM, "bernoulli" or "gaussian".
+
+    mean_ : ndarray of shape (n_features,) or None
+        Mean used to standardize Gaussian visibles (None for Bernoulli).
+
+    scale_ : ndarray of shape (n_features,) or None
+        Standard deviation used to standardize Gaussian visibles (None for
+        Bernoulli).
+
+    pretrain_loss_curves_ : list of list of float
+        Reconstruction error (squared error summed over features, averaged
+        over rows) of each RBM, one value per epoch.
+
+    pretrain_n_iter_ : list of int
+        Epochs each layer's pretraining ran (fewer than ``pretrain_iter``
+        when ``pretrain_tol`` stopped it).
+
+    pseudo_likelihood_curves_ : list of list of float
+        Mean pseudo-log-likelihood per row of each RBM with Bernoulli
+        visibles after every epoch, estimated on up to 100 training rows by
+        flipping up to 32 fixed visible units (empty for a Gaussian RBM).
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features,)
+        Names of features seen during fit, when X has string column names.
+
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (never ``unlabeled_label``); for a label-indicator
+        ``y``, the label indices 0 .. n_labels - 1.
+
+    output_coef_ : ndarray of shape (hidden_layer_sizes[-1], n_outputs)
+        Weights of the output layer.
+
+    output_intercept_ : ndarray of shape (n_outputs,)
+        Biases of the output layer.
+
+    output_activation_ : str
+        "softmax" (single-label classes) or "sigmoid" (multi-label).
+
+    n_outputs_ : int
+        Output units.
+
+    loss_curve_ : list of float
+        Mean fine-tuning loss per labeled training row, one per epoch (with
+        pseudo-labels, then the certainty-weighted mean over every row for
+        each pseudo-label epoch).
+
+    best_loss_ : float or None
+        Lowest training loss (None with early stopping).
+
+    validation_scores_ : list of float or None
+        Validation score per epoch (None without early stopping).
+
+    best_validation_score_ : float or None
+        Best validation score (None without early stopping).
+
+    n_iter_ : int
+        Fine-tuning epochs run (summed over ``warm_start`` fits and
+        ``partial_fit`` calls).
+
     label_coef_ : ndarray of shape (n_classes, hidden_layer_sizes[-1]) or None
         Weights between the label units and the top hidden layer ("up-down";
         None otherwise; then ``output_coef_`` and ``output_intercept_`` are
@@ -166,16 +358,14 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         visible_units="auto",
         n_gibbs_steps=1,
         persistent=False,
+        sparsity_target=0.1,
+        sparsity_weight=0.0,
+        alpha=1e-5,
         pretrain_learning_rate="auto",
         pretrain_iter=50,
         pretrain_tol="auto",
         momentum=0.9,
-        alpha=1e-5,
-        sparsity_target=0.1,
-        sparsity_weight=0.0,
         batch_size="auto",
-        random_state=None,
-        verbose=0,
         fine_tuning="backprop",
         learning_rate_init="auto",
         max_iter=200,
@@ -191,21 +381,21 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         pseudo_label_weight=1.0,
         pseudo_label_iter=30,
         warm_start=False,
+        random_state=None,
+        verbose=0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.visible_units = visible_units
         self.n_gibbs_steps = n_gibbs_steps
         self.persistent = persistent
+        self.sparsity_target = sparsity_target
+        self.sparsity_weight = sparsity_weight
+        self.alpha = alpha
         self.pretrain_learning_rate = pretrain_learning_rate
         self.pretrain_iter = pretrain_iter
         self.pretrain_tol = pretrain_tol
         self.momentum = momentum
-        self.alpha = alpha
-        self.sparsity_target = sparsity_target
-        self.sparsity_weight = sparsity_weight
         self.batch_size = batch_size
-        self.random_state = random_state
-        self.verbose = verbose
         self.fine_tuning = fine_tuning
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
@@ -221,6 +411,8 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         self.pseudo_label_weight = pseudo_label_weight
         self.pseudo_label_iter = pseudo_label_iter
         self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
 
     @available_if(lambda self: self.fine_tuning not in GENERATIVE_FINE_TUNING)
     def partial_fit(self, X, y, classes=None, sample_weight=None):

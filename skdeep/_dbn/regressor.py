@@ -1,40 +1,15 @@
 """DBNRegressor: a pretrained RBM stack with a linear output layer."""
 
-from skdeep._dbn.base import DBN_ATTRIBUTES_DOC, DBN_PARAMETERS_DOC, BaseDBN
+from skdeep._dbn.base import BaseDBN
 from skdeep._heads.fine_tuning import (
-    DROPOUT_DOC,
-    FINE_TUNING_ATTRIBUTES_DOC,
-    FINE_TUNING_CHOICE_DOC,
     FINE_TUNING_PARAMETER_CONSTRAINTS,
     FineTuningMixin,
-    fine_tuning_parameters_doc,
 )
 from skdeep._heads.regression import (
-    REGRESSOR_ATTRIBUTES_DOC,
-    REGRESSOR_PARAMETERS_DOC,
     RegressorHeadMixin,
 )
-from skdeep._utils.validation import (
-    fill_doc,
-)
 
 
-@fill_doc(
-    dbn_parameters=DBN_PARAMETERS_DOC,
-    fine_tuning_choice=FINE_TUNING_CHOICE_DOC,
-    fine_tuning_parameters=fine_tuning_parameters_doc(
-        DROPOUT_DOC.format(
-            default=0.0,
-            reason="Off by default\n        for the DBN regressor: in 5-fold CV "
-            "(user guide, estimator family)\n        0.5 lowered R^2 from 0.862 to "
-            "0.804 on Auto MPG and\n        changed diabetes by less than 0.01.",
-        )
-    ),
-    regressor_parameters=REGRESSOR_PARAMETERS_DOC,
-    dbn_attributes=DBN_ATTRIBUTES_DOC,
-    regressor_attributes=REGRESSOR_ATTRIBUTES_DOC,
-    fine_tuning_attributes=FINE_TUNING_ATTRIBUTES_DOC,
-)
 class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
     """Deep belief network regressor: RBM pretraining, then supervised tuning.
 
@@ -46,17 +21,225 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
     ``MLPRegressor``; rows whose target equals ``unlabeled_label`` take part
     in pretraining only.
 
+    Read more in the :ref:`User Guide <fine_tuning>`.
+
     Parameters
     ----------
-    <dbn_parameters>
-    <fine_tuning_choice>
-    <fine_tuning_parameters>
-    <regressor_parameters>
+    hidden_layer_sizes : tuple of int, default=(256,)
+        Hidden units of each RBM, bottom to top; its length is the depth.
+
+    visible_units : {"auto", "bernoulli", "gaussian"}, default="auto"
+        Visible units of the bottom RBM. "bernoulli" needs inputs in [0, 1]
+        (probabilities or binary data). "gaussian" takes any real values: the
+        data are standardized internally (``mean_``, ``scale_``), so unscaled
+        input is fine. "auto" picks "bernoulli" when every training value lies
+        in [0, 1] and "gaussian" otherwise. Higher RBMs always have Bernoulli
+        visibles.
+
+    n_gibbs_steps : int, default=1
+        Gibbs steps k of the negative phase of CD-k (or PCD-k).
+
+    persistent : bool, default=False
+        Use persistent contrastive divergence: the negative-phase chains
+        continue across minibatches instead of restarting at the data.
+
+    sparsity_target : float, default=0.1
+        Target mean activation rho of each hidden unit (used when
+        ``sparsity_weight`` > 0).
+
+    sparsity_weight : float, default=0.0
+        Weight beta of the penalty beta * sum_j KL(rho || q_j) in pretraining,
+        q_j the mean of p(h_j = 1 | v) over a minibatch; 0 turns sparsity off.
+
+    alpha : float, default=1e-5
+        L2 weight decay: (alpha / 2) * ||W||^2 per sample is added to the
+        objective, in pretraining and fine-tuning. (``MLPClassifier`` divides
+        its alpha by the batch size: its 1e-4 at batch 200 is 5e-7 here.)
+
+    pretrain_learning_rate : float or "auto", default="auto"
+        Step size of the SGD-with-momentum updates of pretraining. "auto" is
+        0.1 for RBMs with Bernoulli visibles and 0.005 for the Gaussian one,
+        whose unbounded visibles need a much smaller step (Hinton's practical
+        guide, section 13.2).
+
+    pretrain_iter : int, default=50
+        Most epochs of pretraining per RBM (``pretrain_tol`` usually stops a
+        layer sooner; on small tables, where an epoch is a few minibatches, the
+        cap decides); 0 skips pretraining (the layers keep their random initial
+        weights).
+
+    pretrain_tol : float or "auto", default="auto"
+        A layer's pretraining stops early once two epochs in a row each lower
+        its loss (the reconstruction error) by less than ``pretrain_tol`` times
+        its first epoch's gain (the drop from epoch 1 to epoch 2), a rule free
+        of the loss's scale and floor; ``pretrain_iter`` caps the epochs and 0
+        runs them all. ``pretrain_n_iter_`` tells how many ran. "auto" is 0.05;
+        0.01 while some rows are unlabeled (``unlabeled_label``), where the
+        unlabeled rows are most of what the model learns from; and 0 for
+        ``DBNClassifier(fine_tuning="up-down")``, a generative model that
+        wants its RBMs trained to the end.
+
+    momentum : float, default=0.9
+        Momentum of the SGD updates of pretraining (and of wake-sleep and
+        up-down fine-tuning).
+
+    batch_size : int or "auto", default="auto"
+        Minibatch size, in pretraining and fine-tuning. "auto" is
+        n_samples // 20 clipped to [64, 512]: many updates per epoch on small
+        tables, products near the machine's matrix-multiply peak from 10240
+        rows on.
+
+    fine_tuning : {"backprop", "none"}, default="backprop"
+        "backprop" fine-tunes every layer with the targets; "none" keeps the
+        pretrained stack frozen and trains only the output layer on its top
+        codes.
+
+    learning_rate_init : float or "auto", default="auto"
+        Adam's step size in fine-tuning; "auto" is 3e-3.
+
+    max_iter : int, default=200
+        Most epochs of supervised fine-tuning per ``fit``.
+
+    dropout : float, default=0.0
+        Fraction of hidden units dropped at random in each fine-tuning
+        minibatch (inverted dropout; inference uses every unit). Off by
+        default for the DBN regressor, where it cost accuracy (see the user
+        guide's parameter table).
+
+    input_dropout : float or "auto", default="auto"
+        Fraction of input features dropped at random in each fine-tuning
+        minibatch (inverted dropout on the network's input; inference uses
+        every feature). "auto" is 0.2 (Srivastava et al., 2014) for inputs of
+        at least 100 features, where neighbouring features repeat each other,
+        and 0 below.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the labeled rows (stratified for
+        single-label classes), stop when their score (accuracy, or R^2 for
+        regression) has not improved by ``tol`` for ``n_iter_no_change``
+        epochs, and restore the best weights. ``partial_fit`` does no early
+        stopping, as in ``MLPClassifier``.
+
+    validation_fraction : float, default=0.1
+        Fraction of labeled rows held out for early stopping.
+
+    n_iter_no_change : int, default=10
+        Epochs without improvement by ``tol`` before stopping.
+
+    tol : float, default=1e-4
+        Improvement of the training loss (or, with early stopping, of the
+        validation score) that counts.
+
+    weight_averaging : float, default=0.5
+        Decay of an exponential moving average, over fine-tuning epochs, of the
+        weights at each epoch's end (Polyak averaging): the model keeps that
+        average, so that the noise of the last Adam steps and dropout masks
+        averages out; early stopping scores and restores it. 0 keeps the last
+        epoch's weights. A ``partial_fit`` call is one epoch and keeps its
+        weights.
+
+    unlabeled_label : float or None, default=None
+        The target value that marks an unlabeled row, such as ``np.nan`` (for
+        several outputs, a row whose every target equals it). Unlabeled rows
+        take part in pretraining only. None: every row is labeled, and NaN in
+        ``y`` is an error.
+
+    warm_start : bool, default=False
+        When True, ``fit`` skips pretraining and goes on fine-tuning from the
+        fitted weights (the targets must be of the same kind and, for
+        classifiers, the same classes). ``partial_fit`` always goes on.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, Gibbs sampling and dropout.
+        Pass an int for bit-identical models across calls.
+
+    verbose : int, default=0
+        1 prints one line per phase (each layer's pretraining, fine-tuning)
+        when it ends: its epochs, final loss, time and why it stopped; 2 also
+        prints a line per epoch.
+
     Attributes
     ----------
-    <dbn_attributes>
-    <regressor_attributes>
-    <fine_tuning_attributes>
+    coefs_ : list of ndarray of shape (n_in_k, n_out_k)
+        Weights of each layer, bottom to top.
+
+    intercepts_ : list of ndarray of shape (n_out_k,)
+        Hidden biases of each layer.
+
+    visible_intercepts_ : list of ndarray of shape (n_in_k,)
+        Visible (generative) biases of each layer.
+
+    generative_coefs_ : list of ndarray of shape (n_out_k, n_in_k)
+        Top-down weights of each layer, used by the down-pass: views of
+        ``coefs_[k].T`` for a greedy stack, separate weights below the top
+        RBM after wake-sleep or up-down fine-tuning.
+
+    visible_units_ : str
+        Visible units of the bottom RBM, "bernoulli" or "gaussian".
+
+    mean_ : ndarray of shape (n_features,) or None
+        Mean used to standardize Gaussian visibles (None for Bernoulli).
+
+    scale_ : ndarray of shape (n_features,) or None
+        Standard deviation used to standardize Gaussian visibles (None for
+        Bernoulli).
+
+    pretrain_loss_curves_ : list of list of float
+        Reconstruction error (squared error summed over features, averaged
+        over rows) of each RBM, one value per epoch.
+
+    pretrain_n_iter_ : list of int
+        Epochs each layer's pretraining ran (fewer than ``pretrain_iter``
+        when ``pretrain_tol`` stopped it).
+
+    pseudo_likelihood_curves_ : list of list of float
+        Mean pseudo-log-likelihood per row of each RBM with Bernoulli
+        visibles after every epoch, estimated on up to 100 training rows by
+        flipping up to 32 fixed visible units (empty for a Gaussian RBM).
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features,)
+        Names of features seen during fit, when X has string column names.
+
+    target_mean_ : ndarray of shape (n_outputs,)
+        Mean of each target over the labeled training rows; the network
+        predicts standardized targets, ``predict`` undoes it.
+
+    target_scale_ : ndarray of shape (n_outputs,)
+        Standard deviation of each target (1 for a constant target).
+
+    output_coef_ : ndarray of shape (hidden_layer_sizes[-1], n_outputs)
+        Weights of the output layer.
+
+    output_intercept_ : ndarray of shape (n_outputs,)
+        Biases of the output layer.
+
+    output_activation_ : str
+        "identity": the linear output of regression.
+
+    n_outputs_ : int
+        Output units.
+
+    loss_curve_ : list of float
+        Mean fine-tuning loss per labeled training row, one per epoch (with
+        pseudo-labels, then the certainty-weighted mean over every row for
+        each pseudo-label epoch).
+
+    best_loss_ : float or None
+        Lowest training loss (None with early stopping).
+
+    validation_scores_ : list of float or None
+        Validation score per epoch (None without early stopping).
+
+    best_validation_score_ : float or None
+        Best validation score (None without early stopping).
+
+    n_iter_ : int
+        Fine-tuning epochs run (summed over ``warm_start`` fits and
+        ``partial_fit`` calls).
+
     See Also
     --------
     DBNClassifier : The same stack with a softmax output layer.
@@ -95,16 +278,14 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         visible_units="auto",
         n_gibbs_steps=1,
         persistent=False,
+        sparsity_target=0.1,
+        sparsity_weight=0.0,
+        alpha=1e-5,
         pretrain_learning_rate="auto",
         pretrain_iter=50,
         pretrain_tol="auto",
         momentum=0.9,
-        alpha=1e-5,
-        sparsity_target=0.1,
-        sparsity_weight=0.0,
         batch_size="auto",
-        random_state=None,
-        verbose=0,
         fine_tuning="backprop",
         learning_rate_init="auto",
         max_iter=200,
@@ -115,23 +296,23 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         n_iter_no_change=10,
         tol=1e-4,
         weight_averaging=0.5,
-        warm_start=False,
         unlabeled_label=None,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.visible_units = visible_units
         self.n_gibbs_steps = n_gibbs_steps
         self.persistent = persistent
+        self.sparsity_target = sparsity_target
+        self.sparsity_weight = sparsity_weight
+        self.alpha = alpha
         self.pretrain_learning_rate = pretrain_learning_rate
         self.pretrain_iter = pretrain_iter
         self.pretrain_tol = pretrain_tol
         self.momentum = momentum
-        self.alpha = alpha
-        self.sparsity_target = sparsity_target
-        self.sparsity_weight = sparsity_weight
         self.batch_size = batch_size
-        self.random_state = random_state
-        self.verbose = verbose
         self.fine_tuning = fine_tuning
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
@@ -142,5 +323,7 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.weight_averaging = weight_averaging
-        self.warm_start = warm_start
         self.unlabeled_label = unlabeled_label
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose

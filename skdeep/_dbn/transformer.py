@@ -11,7 +11,7 @@ from skdeep._core.arrays import (
 )
 from skdeep._core.rbm import free_energy, gibbs_chain, mean_hiddens, sample_visibles
 from skdeep._core.xp import device_random, xp_of, zeros
-from skdeep._dbn.base import DBN_ATTRIBUTES_DOC, DBN_PARAMETERS_DOC, BaseDBN
+from skdeep._dbn.base import BaseDBN
 from skdeep._utils.mixins import (
     StreamedPretrainingMixin,
 )
@@ -19,7 +19,6 @@ from skdeep._utils.validation import (
     FLOATS,
     check_positive_int,
     decode_codes,
-    fill_doc,
     make_rng,
     map_rows,
     restore_on_error,
@@ -28,7 +27,6 @@ from skdeep._utils.validation import (
 )
 
 
-@fill_doc(dbn_parameters=DBN_PARAMETERS_DOC, dbn_attributes=DBN_ATTRIBUTES_DOC)
 class DBNTransformer(
     ClassNamePrefixFeaturesOutMixin, StreamedPretrainingMixin, TransformerMixin, BaseDBN
 ):
@@ -42,23 +40,138 @@ class DBNTransformer(
     weights (used by ``transform``) and generative weights (used by
     ``inverse_transform`` and ``sample``).
 
+    Read more in the :ref:`User Guide <rbm>`.
+
     Parameters
     ----------
-    <dbn_parameters>
+    hidden_layer_sizes : tuple of int, default=(256,)
+        Hidden units of each RBM, bottom to top; its length is the depth.
 
-    wake_sleep_iter : int, default=0
-        Epochs of wake-sleep fine-tuning after greedy pretraining (0: none).
+    visible_units : {"auto", "bernoulli", "gaussian"}, default="auto"
+        Visible units of the bottom RBM. "bernoulli" needs inputs in [0, 1]
+        (probabilities or binary data). "gaussian" takes any real values: the
+        data are standardized internally (``mean_``, ``scale_``), so unscaled
+        input is fine. "auto" picks "bernoulli" when every training value lies
+        in [0, 1] and "gaussian" otherwise. Higher RBMs always have Bernoulli
+        visibles.
+
+    n_gibbs_steps : int, default=1
+        Gibbs steps k of the negative phase of CD-k (or PCD-k).
+
+    persistent : bool, default=False
+        Use persistent contrastive divergence: the negative-phase chains
+        continue across minibatches instead of restarting at the data.
+
+    sparsity_target : float, default=0.1
+        Target mean activation rho of each hidden unit (used when
+        ``sparsity_weight`` > 0).
+
+    sparsity_weight : float, default=0.0
+        Weight beta of the penalty beta * sum_j KL(rho || q_j) in pretraining,
+        q_j the mean of p(h_j = 1 | v) over a minibatch; 0 turns sparsity off.
+
+    alpha : float, default=1e-5
+        L2 weight decay: (alpha / 2) * ||W||^2 per sample is added to the
+        objective, in pretraining and fine-tuning. (``MLPClassifier`` divides
+        its alpha by the batch size: its 1e-4 at batch 200 is 5e-7 here.)
+
+    pretrain_learning_rate : float or "auto", default="auto"
+        Step size of the SGD-with-momentum updates of pretraining. "auto" is
+        0.1 for RBMs with Bernoulli visibles and 0.005 for the Gaussian one,
+        whose unbounded visibles need a much smaller step (Hinton's practical
+        guide, section 13.2).
+
+    pretrain_iter : int, default=50
+        Most epochs of pretraining per RBM (``pretrain_tol`` usually stops a
+        layer sooner; on small tables, where an epoch is a few minibatches, the
+        cap decides); 0 skips pretraining (the layers keep their random initial
+        weights).
+
+    pretrain_tol : float or "auto", default="auto"
+        A layer's pretraining stops early once two epochs in a row each lower
+        its loss (the reconstruction error) by less than ``pretrain_tol`` times
+        its first epoch's gain (the drop from epoch 1 to epoch 2), a rule free
+        of the loss's scale and floor; ``pretrain_iter`` caps the epochs and 0
+        runs them all. ``pretrain_n_iter_`` tells how many ran. "auto" is 0.05;
+        0.01 while some rows are unlabeled (``unlabeled_label``), where the
+        unlabeled rows are most of what the model learns from; and 0 for
+        ``DBNClassifier(fine_tuning="up-down")``, a generative model that
+        wants its RBMs trained to the end.
+
+    momentum : float, default=0.9
+        Momentum of the SGD updates of pretraining (and of wake-sleep and
+        up-down fine-tuning).
+
+    batch_size : int or "auto", default="auto"
+        Minibatch size, in pretraining and fine-tuning. "auto" is
+        n_samples // 20 clipped to [64, 512]: many updates per epoch on small
+        tables, products near the machine's matrix-multiply peak from 10240
+        rows on.
+
+    learning_rate_init : float, default=0.01
+        Step size of the wake-sleep updates (SGD with ``momentum``).
+
+    max_iter : int, default=0
+        Epochs of fine-tuning by wake-sleep after greedy pretraining (0: none).
         Every layer below the top RBM gets untied recognition (up) and
         generative (down) weights, trained so that the two agree, while the
         top RBM keeps learning by CD on the wake-phase states.
 
-    wake_sleep_learning_rate : float, default=0.01
-        Step size of the wake-sleep updates (SGD with ``momentum``).
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, Gibbs sampling and dropout.
+        Pass an int for bit-identical models across calls.
+
+    verbose : int, default=0
+        1 prints one line per phase (each layer's pretraining, fine-tuning)
+        when it ends: its epochs, final loss, time and why it stopped; 2 also
+        prints a line per epoch.
 
     Attributes
     ----------
-    <dbn_attributes>
-    wake_sleep_curve_ : list of float
+    coefs_ : list of ndarray of shape (n_in_k, n_out_k)
+        Weights of each layer, bottom to top.
+
+    intercepts_ : list of ndarray of shape (n_out_k,)
+        Hidden biases of each layer.
+
+    visible_intercepts_ : list of ndarray of shape (n_in_k,)
+        Visible (generative) biases of each layer.
+
+    generative_coefs_ : list of ndarray of shape (n_out_k, n_in_k)
+        Top-down weights of each layer, used by the down-pass: views of
+        ``coefs_[k].T`` for a greedy stack, separate weights below the top
+        RBM after wake-sleep or up-down fine-tuning.
+
+    visible_units_ : str
+        Visible units of the bottom RBM, "bernoulli" or "gaussian".
+
+    mean_ : ndarray of shape (n_features,) or None
+        Mean used to standardize Gaussian visibles (None for Bernoulli).
+
+    scale_ : ndarray of shape (n_features,) or None
+        Standard deviation used to standardize Gaussian visibles (None for
+        Bernoulli).
+
+    pretrain_loss_curves_ : list of list of float
+        Reconstruction error (squared error summed over features, averaged
+        over rows) of each RBM, one value per epoch.
+
+    pretrain_n_iter_ : list of int
+        Epochs each layer's pretraining ran (fewer than ``pretrain_iter``
+        when ``pretrain_tol`` stopped it).
+
+    pseudo_likelihood_curves_ : list of list of float
+        Mean pseudo-log-likelihood per row of each RBM with Bernoulli
+        visibles after every epoch, estimated on up to 100 training rows by
+        flipping up to 32 fixed visible units (empty for a Gaussian RBM).
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features,)
+        Names of features seen during fit, when X has string column names.
+
+    loss_curve_ : list of float
         Wake-sleep error per epoch: the generative errors of the wake states
         summed over layers plus the top RBM's reconstruction error.
 
@@ -91,12 +204,12 @@ class DBNTransformer(
     (3, 64)
     """
 
-    _fine_tuning_curve = "wake_sleep_curve_"
+    _fine_tuning_curve = "loss_curve_"
 
     _parameter_constraints: dict = {
         **BaseDBN._parameter_constraints,
-        "wake_sleep_iter": [Interval(Integral, 0, None, closed="left")],
-        "wake_sleep_learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 0, None, closed="left")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -106,35 +219,35 @@ class DBNTransformer(
         visible_units="auto",
         n_gibbs_steps=1,
         persistent=False,
+        sparsity_target=0.1,
+        sparsity_weight=0.0,
+        alpha=1e-5,
         pretrain_learning_rate="auto",
         pretrain_iter=50,
         pretrain_tol="auto",
         momentum=0.9,
-        alpha=1e-5,
-        sparsity_target=0.1,
-        sparsity_weight=0.0,
         batch_size="auto",
+        learning_rate_init=0.01,
+        max_iter=0,
         random_state=None,
         verbose=0,
-        wake_sleep_iter=0,
-        wake_sleep_learning_rate=0.01,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.visible_units = visible_units
         self.n_gibbs_steps = n_gibbs_steps
         self.persistent = persistent
+        self.sparsity_target = sparsity_target
+        self.sparsity_weight = sparsity_weight
+        self.alpha = alpha
         self.pretrain_learning_rate = pretrain_learning_rate
         self.pretrain_iter = pretrain_iter
         self.pretrain_tol = pretrain_tol
         self.momentum = momentum
-        self.alpha = alpha
-        self.sparsity_target = sparsity_target
-        self.sparsity_weight = sparsity_weight
         self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
         self.random_state = random_state
         self.verbose = verbose
-        self.wake_sleep_iter = wake_sleep_iter
-        self.wake_sleep_learning_rate = wake_sleep_learning_rate
 
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
@@ -159,14 +272,14 @@ class DBNTransformer(
         self._stream = None
         pretrained = self._pretrain(X, rng)
         self._set_pretrained(pretrained)
-        self.wake_sleep_curve_ = []
-        if self.wake_sleep_iter > 0 and len(pretrained.stack) > 1:
-            params, self.wake_sleep_curve_ = self._wake_sleep(
+        self.loss_curve_ = []
+        if self.max_iter > 0 and len(pretrained.stack) > 1:
+            params, self.loss_curve_ = self._wake_sleep(
                 X,
                 pretrained.stack,
                 rng,
-                self.wake_sleep_iter,
-                self.wake_sleep_learning_rate,
+                self.max_iter,
+                self.learning_rate_init,
             )
             self._set_untied(params)
         self._count_epochs()

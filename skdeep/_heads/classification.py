@@ -43,44 +43,6 @@ CLASSIFIER_PARAMETER_CONSTRAINTS = {
     "pseudo_label_iter": [Interval(Integral, 0, None, closed="left")],
 }
 
-CLASSIFIER_PARAMETERS_DOC = """\
-    unlabeled_label : object, default=None
-        The value of ``y`` that marks an unlabeled row (-1 follows
-        ``sklearn.semi_supervised``; for a label-indicator ``y``, a row
-        whose every entry equals it). None: every value of ``y`` is a
-        class. Unlabeled rows take part in pretraining and, through
-        ``pseudo_labels``, in fine-tuning.
-
-    pseudo_labels : {"propagation", "network", "none"}, default="propagation"
-        How unlabeled rows take part in fine-tuning (used only when some
-        rows are unlabeled). After fine-tuning on the labeled rows,
-        ``pseudo_label_iter`` more epochs train on every row, each
-        unlabeled row with a pseudo-label recomputed every 5 epochs and
-        weighted by its certainty (1 - entropy / log(n_classes); for
-        multi-label targets each label is a two-class problem and a row's
-        certainty the mean over its labels). "propagation" (Iscen et al.,
-        2019) spreads the known labels over the 10-nearest-neighbour graph
-        of the network's top hidden codes (Zhou et al., 2004); "network"
-        (Lee, 2013) takes the network's own most probable class, its weight
-        ramped up over 10 epochs; "none" fine-tunes on the labeled rows
-        only. On MNIST with 10% labels, "propagation" added 3.7 points over
-        "none" (0.918 against 0.881) and "network" 1.3 (see the user
-        guide's semi-supervised page).
-
-    pseudo_label_weight : float, default=1.0
-        Weight of a pseudo-labeled row relative to a labeled one, before its
-        certainty; 0 is the same as ``pseudo_labels="none"``.
-
-    pseudo_label_iter : int, default=30
-        Epochs of fine-tuning with pseudo-labels, over every row.
-"""
-
-CLASSIFIER_ATTRIBUTES_DOC = """\
-    classes_ : ndarray of shape (n_classes,)
-        Class labels (never ``unlabeled_label``); for a label-indicator
-        ``y``, the label indices 0 .. n_labels - 1.
-"""
-
 
 class ClassifierHeadMixin(ClassifierMixin):
     """Classification targets on top of :class:`FineTuningMixin`."""

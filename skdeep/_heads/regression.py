@@ -24,23 +24,6 @@ from skdeep._utils.validation import (
     validate_data,
 )
 
-REGRESSOR_PARAMETERS_DOC = """\
-    unlabeled_label : float or None, default=None
-        The target value that marks an unlabeled row, such as ``np.nan``
-        (for several outputs, a row whose every target equals it). Unlabeled
-        rows take part in pretraining only. None: every row is labeled, and
-        NaN in ``y`` is an error.
-"""
-
-REGRESSOR_ATTRIBUTES_DOC = """\
-    target_mean_ : ndarray of shape (n_outputs,)
-        Mean of each target over the labeled training rows; the network
-        predicts standardized targets, ``predict`` undoes it.
-
-    target_scale_ : ndarray of shape (n_outputs,)
-        Standard deviation of each target (1 for a constant target).
-"""
-
 
 class RegressorHeadMixin(RegressorMixin):
     """Regression targets on top of :class:`FineTuningMixin`."""

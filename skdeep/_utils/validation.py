@@ -148,25 +148,6 @@ def decode_codes(estimator, X, down_pass):
     return map_rows(down_pass, estimator, X, estimator.n_features_in_)
 
 
-def fill_doc(**sections):
-    """Class decorator: each ``    <name>`` line of the docstring becomes
-    ``sections[name]`` (shared parameter and attribute documentation)."""
-
-    def decorate(cls):
-        doc = cls.__doc__
-        for name, text in sections.items():
-            placeholder = f"    <{name}>\n"
-            if placeholder not in doc:
-                raise ValueError(f"{cls.__name__}'s docstring has no <{name}>.")
-            doc = doc.replace(placeholder, text + "\n")
-        while "\n\n\n" in doc:
-            doc = doc.replace("\n\n\n", "\n\n")
-        cls.__doc__ = doc
-        return cls
-
-    return decorate
-
-
 def streaming_state(estimator, going_on, X=None):
     """The ``Stream`` of ``partial_fit``: new on the first call, going on
     from a fitted model when ``going_on`` (see ``_seed_stream``); its random

@@ -411,16 +411,14 @@ def test_wake_sleep_unties_weights_and_lowers_held_out_reconstruction(digits):
     train, test = X[:300], X[300:]
     params = dict(hidden_layer_sizes=(64, 16), pretrain_iter=10, random_state=0)
     greedy = DBNTransformer(**params).fit(train)
-    tuned = DBNTransformer(
-        **params, wake_sleep_iter=30, wake_sleep_learning_rate=0.03
-    ).fit(train)
+    tuned = DBNTransformer(**params, max_iter=30, learning_rate_init=0.03).fit(train)
     # pretraining is identical, then the lower layer is untied
     np.testing.assert_array_equal(
         greedy.pretrain_loss_curves_[0], tuned.pretrain_loss_curves_[0]
     )
     assert not np.allclose(tuned.generative_coefs_[0], tuned.coefs_[0].T)
     np.testing.assert_array_equal(greedy.generative_coefs_[0], greedy.coefs_[0].T)
-    assert len(tuned.wake_sleep_curve_) == 30 and tuned.n_iter_ == 50
+    assert len(tuned.loss_curve_) == 30 and tuned.n_iter_ == 50
 
     def error(model):
         return np.mean((model.inverse_transform(model.transform(test)) - test) ** 2)
