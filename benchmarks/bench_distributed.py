@@ -27,7 +27,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _report import Report  # noqa: E402
+from _common import Report  # noqa: E402
 
 from skdeep import StackedAutoencoderClassifier  # noqa: E402
 

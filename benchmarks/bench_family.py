@@ -39,7 +39,6 @@ import sklearn
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import hamming_loss
 from sklearn.model_selection import KFold, cross_val_score, train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
@@ -47,13 +46,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _report import Report  # noqa: E402
-from bench_mnist import load_mnist  # noqa: E402
+from _common import RESULTS, SEED, Report, load_mnist, probe  # noqa: E402
 
 import skdeep  # noqa: E402
 
-RESULTS = Path(__file__).parent / "results"
-SEED = 0
 N_CHUNKS = 10
 
 
@@ -178,13 +174,6 @@ def stream(model, X, y, n_passes, **kwargs):
             else:
                 model.partial_fit(X[chunk], y[chunk], **kwargs)
     return model
-
-
-def probe(transformer, data):
-    X_train, X_test, y_train, y_test = data
-    clf = LogisticRegression(max_iter=1000)
-    clf.fit(transformer.transform(X_train), y_train)
-    return clf.score(transformer.transform(X_test), y_test)
 
 
 def streaming(report, data):

@@ -32,22 +32,15 @@ Run: ``python benchmarks/bench_mnist.py --data ../shared/data/mnist_dev.npz``
 fractions and skips self-training).
 """
 
-import argparse
-import platform
 import time
-import warnings
-from pathlib import Path
 
 import numpy as np
-import sklearn
-from _report import Report
-from sklearn.datasets import fetch_openml, load_breast_cancer, load_wine
-from sklearn.exceptions import ConvergenceWarning
+from _common import RESULTS, SEED, Report, machine, setup
+from sklearn.datasets import load_breast_cancer, load_wine
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import (
     StratifiedKFold,
     cross_val_score,
-    train_test_split,
 )
 from sklearn.neural_network import BernoulliRBM, MLPClassifier
 from sklearn.pipeline import make_pipeline
@@ -56,25 +49,11 @@ from sklearn.semi_supervised import LabelSpreading, SelfTrainingClassifier
 
 from skdeep import DBNClassifier, DBNTransformer, StackedAutoencoderTransformer
 
-RESULTS = Path(__file__).parent / "results"
 FRACTIONS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 # SelfTrainingClassifier refits its MLP up to 10 times per fit: 2.5 to 6
 # minutes per fraction on 2 cores, so it runs at 10% labels only.
 SELF_TRAINING_FRACTIONS = (0.1,)
 SHAPE = (500, 500)
-SEED = 0
-
-
-def load_mnist(path):
-    """Pixels in [0, 1] and integer labels: the local file, or OpenML."""
-    if path is not None:
-        data = np.load(path)
-        return data["X"] / 255.0, data["y"].astype(int)
-    X, y = fetch_openml("mnist_784", version=1, return_X_y=True, as_frame=False)
-    X, _, y, _ = train_test_split(
-        X, y.astype(int), train_size=5000, stratify=y, random_state=SEED
-    )
-    return X / 255.0, y
 
 
 def timed_score(fit, score):
@@ -263,27 +242,6 @@ def plot(curves, fractions, path):
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=90)
-
-
-def setup(doc):
-    """The command line (``--data``, ``--quick``) of a script documented by
-    ``doc``, and the MNIST development split: (args, split)."""
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument("--data", help="local .npz with keys X (uint8) and y")
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    warnings.filterwarnings("ignore", category=ConvergenceWarning)
-    X, y = load_mnist(args.data)
-    return args, train_test_split(X, y, test_size=0.3, stratify=y, random_state=SEED)
-
-
-def machine():
-    """The machine and library versions, for a results file's header."""
-    return (
-        f"{platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}, numpy {np.__version__}, "
-        f"scikit-learn {sklearn.__version__}"
-    )
 
 
 def main():

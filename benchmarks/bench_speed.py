@@ -26,31 +26,21 @@ ratios matter more than absolute numbers on a shared machine.
 """
 
 import argparse
-import os
-import platform
 import time
 import tracemalloc
 import warnings
-from pathlib import Path
 
 import numpy as np
-import sklearn
-from _report import Report
+from _common import RESULTS, Report, auto_batch_size, binary_rows, machine
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.neural_network import BernoulliRBM, MLPClassifier
 from sklearn.pipeline import make_pipeline
-from threadpoolctl import threadpool_info
 
 from skdeep import DBNClassifier, DBNTransformer, StackedAutoencoderTransformer
-from skdeep._dbn.base import AUTO_BATCH
-from skdeep._utils.validation import (
-    resolve_batch_size,
-)
 
-RESULTS = Path(__file__).parent / "results"
 DTYPES = (np.float32, np.float64)
 
 
@@ -78,37 +68,6 @@ def gemm_gflops(m, k, n, dtype, repeats=5):
     return 2 * m * k * n / min(times) / 1e9
 
 
-def machine_description():
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            names = [ln.split(":", 1)[1].strip() for ln in f if "model name" in ln]
-        cpu = names[0] if names else cpu
-    except OSError:
-        pass
-    blas = [
-        f"{i.get('internal_api')} {i.get('version')} ({i.get('num_threads')} threads)"
-        for i in threadpool_info()
-        if i.get("user_api") == "blas"
-    ]
-    return (
-        f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-        f"numpy {np.__version__}, scikit-learn {sklearn.__version__}, "
-        f"BLAS {', '.join(sorted(set(blas)))}"
-    )
-
-
-def dbn_batch_size(n_samples):
-    """The minibatch size of the DBN estimators' batch_size="auto"."""
-    return resolve_batch_size("auto", n_samples, *AUTO_BATCH)
-
-
-def binary_rows(n_samples, n_features=784, density=0.13, seed=0):
-    """Synthetic binary rows with MNIST's shape and ink density."""
-    rng = np.random.default_rng(seed)
-    return (rng.random((n_samples, n_features)) < density).astype(np.float64)
-
-
 def digits():
     X, y = load_digits(return_X_y=True)
     return X / 16.0, y
@@ -116,7 +75,7 @@ def digits():
 
 def gemm_section(report, sizes):
     n_samples, n_visible, n_hidden = sizes
-    batch = dbn_batch_size(n_samples)
+    batch = auto_batch_size(n_samples)
     shapes = [(batch, n_visible, n_hidden), (batch, n_hidden, n_visible)]
     shapes.append((n_visible, batch, n_hidden))
     rows, peaks = [], {}
@@ -134,7 +93,7 @@ def gemm_section(report, sizes):
 
 def pretraining_runs(X, n_hidden, epochs):
     """name -> (factory, batch size) for one layer of pretraining."""
-    ours = dbn_batch_size(X.shape[0])
+    ours = auto_batch_size(X.shape[0])
     return {
         "DBNTransformer": (
             lambda: DBNTransformer(
@@ -154,7 +113,7 @@ def pretraining_runs(X, n_hidden, epochs):
                 max_iter=0,
                 random_state=0,
             ),
-            resolve_batch_size("auto", X.shape[0]),
+            auto_batch_size(X.shape[0], "sae"),
         ),
         f"BernoulliRBM, batch {ours}": (
             lambda: BernoulliRBM(
@@ -389,7 +348,7 @@ def main():
     scale, repeats = (0.1, 1) if args.quick else (1, 3)
     n_large = int(20000 * scale)
     report = Report()
-    report.add(f"Machine: {machine_description()}\n")
+    report.add(f"Machine: {machine()}\n")
     peaks = gemm_section(report, (n_large, 784, 512))
     datasets = {
         "digits": (digits()[0], 256, 10),

@@ -11,7 +11,7 @@ and 1500 test rows) and on sklearn's digits (a stratified 70/30 split):
    and the defaults themselves, whose stopping rule picks the epochs), and
    sklearn's ``BernoulliRBM`` at its defaults for ``n_iter`` = 1, 2, 5, 10,
    20;
-2. the two figures issue 15 asks for: how much sooner ``DBNTransformer``
+2. two speed figures: how much sooner ``DBNTransformer``
    reaches the probe accuracy of ``BernoulliRBM`` after 20 epochs (from
    those rows), and the speed of pretraining at equal epochs (10, the
    BernoulliRBM default; the median of five same-round ratios, each round
@@ -21,7 +21,7 @@ and 1500 test rows) and on sklearn's digits (a stratified 70/30 split):
    ``StackedAutoencoderClassifier`` (``(500, 500)`` on MNIST, ``(256,)`` on
    digits) and ``MLPClassifier`` of the same shape, each at its defaults and
    with ``max_iter`` = 5, 10, 20, 40 fine-tuning epochs. At the defaults,
-   whose fit-time ratio to the MLP's issue 15 bounds, the three models are
+   whose fit-time ratio to the MLP's matters most, the three models are
    fitted in five rounds of one fit each, one after the other: the ratio
    is the median of the five same-round ratios (this shared machine's
    speed drifts by a third over minutes, so fits timed minutes apart gave
@@ -35,14 +35,9 @@ for a smoke run). Writes ``benchmarks/results/time_to_quality.md`` and
 ``time_to_quality.png`` (with matplotlib).
 """
 
-import time
-from pathlib import Path
-
 import numpy as np
-from _report import Report
-from bench_mnist import machine, setup
+from _common import RESULTS, SEED, Report, machine, probe, setup, timed_fit
 from sklearn.datasets import load_digits
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import BernoulliRBM, MLPClassifier
 
@@ -53,8 +48,6 @@ from skdeep import (
     StackedAutoencoderTransformer,
 )
 
-RESULTS = Path(__file__).parent / "results"
-SEED = 0
 SKDEEP_EPOCHS = (1, 2, 3, 5, 10, 20)
 RBM_EPOCHS = (1, 2, 5, 10, 20)
 EQUAL_EPOCHS = 10  # BernoulliRBM's default n_iter
@@ -62,21 +55,6 @@ TUNING_EPOCHS = (5, 10, 20, 40)
 EQUAL_EPOCH_ROUNDS = 5  # rounds of the equal-epoch speed
 DEFAULT_ROUNDS = 5  # rounds of default classifier fits, one of each model
 DEFAULTS = "defaults"
-
-
-def timed_fit(make, X, y=None):
-    model = make()
-    start = time.perf_counter()
-    model.fit(X) if y is None else model.fit(X, y)
-    return model, time.perf_counter() - start
-
-
-def probe(model, data):
-    """LogisticRegression on the features of every training row."""
-    X_train, X_test, y_train, y_test = data
-    clf = LogisticRegression(max_iter=1000)
-    clf.fit(model.transform(X_train), y_train)
-    return clf.score(model.transform(X_test), y_test)
 
 
 def transformer_makers():

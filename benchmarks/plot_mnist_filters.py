@@ -14,7 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from bench_mnist import RESULTS, SEED, load_mnist  # noqa: E402
+from _common import RESULTS, SEED, load_mnist  # noqa: E402
 
 from skdeep import StackedAutoencoderTransformer  # noqa: E402
 

@@ -201,7 +201,7 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
             n_epochs=n_epochs,
             batch_size=batch_size,
             rng=rng,
-            label=f"layer {k + 1}/{len(sizes)} ",
+            label=f"pretraining layer {k + 1}/{len(sizes)} ",
             verbose=self.verbose,
             tol=self.pretrain_tol,
         )

@@ -63,6 +63,7 @@ def fine_tune(
     """
     result = FineTuneResult()
     best_params, average, no_improvement = None, None, 0
+    began = time.perf_counter()
     for epoch in range(max_iter):
         start = time.perf_counter()
         if before_epoch is not None:
@@ -88,11 +89,15 @@ def fine_tune(
         if new_best and validation_score is not None:
             best_params = [copy(p) for p in kept]
         no_improvement = 0 if improved else no_improvement + 1
-        if verbose:
+        if verbose > 1:
             _print_epoch(result, epoch, max_iter, time.perf_counter() - start)
         if no_improvement > n_iter_no_change:
             result.converged = True
             break
+    if verbose and max_iter:
+        _print_phase(
+            result, max_iter, tol, n_iter_no_change, time.perf_counter() - began
+        )
     final = best_params if best_params is not None else average
     if final is not None:
         for p, value in zip(params, final, strict=True):
@@ -140,6 +145,26 @@ def _record(result, loss, params, validation_score, tol):
     new_best = score > result.best_validation_score
     result.best_validation_score = max(result.best_validation_score, score)
     return improved, new_best
+
+
+def _print_phase(result, max_iter, tol, n_iter_no_change, elapsed):
+    """The one ``verbose`` line of a finished fine-tuning run."""
+    epochs = len(result.loss_curve)
+    if result.converged:
+        watched = "validation score" if result.validation_scores else "training loss"
+        reason = (
+            f"{watched} gained less than tol={tol:g} for {n_iter_no_change + 1} epochs"
+        )
+    elif epochs < max_iter:
+        reason = "diverged; the weights from before that epoch are kept"
+    else:
+        reason = f"reached max_iter={max_iter}"
+    line = f"fine-tuning: {epochs} of at most {max_iter} epochs"
+    if result.loss_curve:
+        line += f", loss {result.loss_curve[-1]:.6f}"
+    if result.validation_scores:
+        line += f", best validation score {result.best_validation_score:.6f}"
+    print(f"{line}, {elapsed:.2f} s; stopped: {reason}")
 
 
 def _print_epoch(result, epoch, max_iter, elapsed):

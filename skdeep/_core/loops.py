@@ -15,7 +15,15 @@ from sklearn.exceptions import ConvergenceWarning
 
 from skdeep._core.xp import all_finite, copy
 
-History = namedtuple("History", ["loss", "monitor"])
+# A run's curves, and why it stopped (see STOPPED).
+History = namedtuple("History", ["loss", "monitor", "stopped"], defaults=[None])
+
+# Why a run of epochs stopped, for ``verbose`` lines.
+STOPPED = {
+    "cap": "ran all {n_epochs} epochs",
+    "plateau": "loss plateaued (tol {tol:g})",
+    "diverged": "diverged; the weights from before that epoch are kept",
+}
 
 
 class Stream:
@@ -105,42 +113,79 @@ def run_epochs(
     ``tol > 0`` stops training early once the loss has plateaued (see
     :func:`plateaued`).
     """
-    history = History([], [])
-    limit = None
+    history = History([], [], "cap")
+    start, divergence = time.perf_counter(), _Divergence()
     for epoch in range(n_epochs):
-        start = time.perf_counter()
-        snapshot = [copy(p) for p in params]
-        total = 0.0
-        for batch in minibatches(n_samples, batch_size, rng):
-            loss, grads = step(params, batch)
-            total += loss * len(batch)
-            if limit is None:
-                limit = DIVERGENCE_FACTOR * max(abs(loss), 1.0)
-            if not abs(loss) < limit:  # also catches NaN
-                total = np.inf
-                break
-            optimizer.update(params, grads)
-        epoch_loss = total / n_samples
-        if not (np.isfinite(epoch_loss) and _all_finite(params)):
-            for p, saved in zip(params, snapshot, strict=True):
-                p[...] = saved
+        batches = minibatches(n_samples, batch_size, rng)
+        epoch_loss = _one_epoch(step, params, optimizer, batches, divergence)
+        if epoch_loss is None:
             _warn_diverged(label, first_epoch + epoch)
+            history = history._replace(stopped="diverged")
             break
-        history.loss.append(epoch_loss)
-        extra = ""
+        history.loss.append(epoch_loss / n_samples)
         if monitor is not None:
             history.monitor.append(monitor(params))
-            extra = f", {names[1]} {history.monitor[-1]:.6f}"
-        if verbose:
-            elapsed = time.perf_counter() - start
+        if verbose > 1:
             print(
                 f"{label}epoch {first_epoch + epoch + 1}/{first_epoch + n_epochs}: "
-                f"{names[0]} {epoch_loss:.6f}"
-                f"{extra}, {elapsed:.3f} s"
+                f"{_values(history, names)}"
             )
         if tol > 0 and plateaued(history.loss, tol):
+            history = history._replace(stopped="plateau")
             break
+    if verbose and n_epochs:
+        report_phase(label, history, names, n_epochs, tol, time.perf_counter() - start)
     return history
+
+
+class _Divergence:
+    """A run diverges once a minibatch loss reaches DIVERGENCE_FACTOR times
+    the first one (or is not finite)."""
+
+    def __init__(self):
+        self.limit = None
+
+    def exceeded(self, loss):
+        if self.limit is None:
+            self.limit = DIVERGENCE_FACTOR * max(abs(loss), 1.0)
+        return not abs(loss) < self.limit  # also catches NaN
+
+
+def _one_epoch(step, params, optimizer, batches, divergence):
+    """Minibatch updates over ``batches``: the epoch's summed loss, or None
+    (the parameters restored to the epoch's start) when it diverged."""
+    snapshot = [copy(p) for p in params]
+    total = 0.0
+    for batch in batches:
+        loss, grads = step(params, batch)
+        total += loss * len(batch)
+        if divergence.exceeded(loss):
+            total = np.inf
+            break
+        optimizer.update(params, grads)
+    if np.isfinite(total) and _all_finite(params):
+        return total
+    for p, saved in zip(params, snapshot, strict=True):
+        p[...] = saved
+    return None
+
+
+def _values(history, names):
+    """ "loss 0.123456, monitor 0.123456" of the last epoch."""
+    text = f"{names[0]} {history.loss[-1]:.6f}" if history.loss else "no epoch kept"
+    if history.monitor:
+        text += f", {names[1]} {history.monitor[-1]:.6f}"
+    return text
+
+
+def report_phase(label, history, names, n_epochs, tol, seconds):
+    """Print the one ``verbose`` line of a finished phase: its epochs, last
+    values, time and why it stopped."""
+    reason = STOPPED[history.stopped].format(n_epochs=n_epochs, tol=tol)
+    print(
+        f"{label.strip()}: {len(history.loss)} of at most {n_epochs} epochs, "
+        f"{_values(history, names)}, {seconds:.2f} s; stopped: {reason}"
+    )
 
 
 # Epochs in a row that must each gain less than tol before a layer stops.

@@ -187,7 +187,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
 
         def fit_layer(k, inputs):
             units = visible_units if k == 0 else "bernoulli"
-            label = f"layer {k + 1}/{len(sizes)} "
+            label = f"pretraining layer {k + 1}/{len(sizes)} "
             labels = top_labels if k == len(sizes) - 1 else None
             return self._fit_rbm(
                 inputs,

@@ -250,15 +250,27 @@ def test_diverging_run_warns_and_keeps_finite_weights(digits, activation):
     assert all(np.all(np.isfinite(W)) for W in sae.coefs_ + sae.decoder_coefs_)
 
 
-def test_verbose_prints_one_line_per_layer_and_epoch(digits):
+def test_verbose_2_prints_one_line_per_layer_and_epoch(digits):
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        StackedAutoencoderTransformer(**{**FAST, "verbose": 2}).fit(digits[0])
+    lines = [ln for ln in buffer.getvalue().strip().splitlines() if " epoch " in ln]
+    assert len(lines) == 3 + 3 + 2
+    assert lines[0].startswith("pretraining layer 1/2 epoch 1/3: loss ")
+    assert lines[-1].startswith("fine-tuning epoch 2/2: loss ")
+
+
+def test_verbose_1_prints_one_line_per_phase(digits):
     buffer = io.StringIO()
     with redirect_stdout(buffer):
         StackedAutoencoderTransformer(**{**FAST, "verbose": 1}).fit(digits[0])
     lines = buffer.getvalue().strip().splitlines()
-    assert len(lines) == 3 + 3 + 2
-    assert lines[0].startswith("layer 1/2 epoch 1/3: loss ")
-    assert lines[-1].startswith("fine-tuning epoch 2/2: loss ")
-    assert lines[-1].endswith(" s")
+    assert [ln.split(":")[0] for ln in lines] == [
+        "pretraining layer 1/2",
+        "pretraining layer 2/2",
+        "fine-tuning",
+    ]
+    assert lines[-1].endswith("stopped: ran all 2 epochs")
 
 
 def test_transform_is_chunked_consistently(digits, monkeypatch):

@@ -67,10 +67,12 @@ def test_run_epochs_verbose_prints_one_line_per_epoch(capsys):
         batch_size=2,
         rng=np.random.default_rng(0),
         label="layer 1/1 ",
-        verbose=1,
+        verbose=2,
     )
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 2 and lines[1].startswith("layer 1/1 epoch 2/2: loss 1.0")
+    assert len(lines) == 3 and lines[1].startswith("layer 1/1 epoch 2/2: loss 1.0")
+    assert lines[2].startswith("layer 1/1: 2 of at most 2 epochs, loss 1.0")
+    assert lines[2].endswith("stopped: ran all 2 epochs")
 
 
 def test_pretrain_greedy_feeds_each_layer_the_codes_of_the_one_below():

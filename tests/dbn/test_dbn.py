@@ -397,13 +397,27 @@ def test_grid_search_over_depth_and_sparsity(digits, estimator):
 
 def test_verbose_prints_reconstruction_and_pseudo_likelihood(digits, capsys):
     X, y = digits
-    DBNClassifier((8,), pretrain_iter=2, max_iter=2, verbose=1, random_state=0).fit(
+    DBNClassifier((8,), pretrain_iter=2, max_iter=2, verbose=2, random_state=0).fit(
         X, y
     )
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].startswith("layer 1/1 epoch 1/2: reconstruction error ")
+    assert lines[0].startswith("pretraining layer 1/1 epoch 1/2: reconstruction error ")
     assert "pseudo-log-likelihood" in lines[0]
-    assert lines[-1].startswith("fine-tuning epoch 2/2: loss ")
+    assert lines[-2].startswith("fine-tuning epoch 2/2: loss ")
+
+
+def test_verbose_1_says_once_per_phase_why_it_stopped(digits, capsys):
+    X, y = digits
+    params = dict(pretrain_iter=50, pretrain_tol=0.5, max_iter=3, tol=0.0)
+    DBNClassifier((8, 8), **params, verbose=1, random_state=0).fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("pretraining layer 1/2: ")
+    assert "of at most 50 epochs" in lines[0]
+    assert lines[0].endswith("stopped: loss plateaued (tol 0.5)")
+    assert lines[1].startswith("pretraining layer 2/2: ")
+    assert lines[2].startswith("fine-tuning: 3 of at most 3 epochs, loss ")
+    assert lines[2].endswith("stopped: reached max_iter=3")
 
 
 def test_wake_sleep_unties_weights_and_lowers_held_out_reconstruction(digits):

@@ -16,10 +16,10 @@ default). Datasets:
 Classifiers are scored by accuracy; the autoencoder by LogisticRegression on
 its features (``(500,)`` units on MNIST, 256 elsewhere).
 
-Run: ``python benchmarks/sweep_defaults.py --data ../shared/data/mnist_dev.npz``
+Run: ``python tools/sweep_defaults.py --data ../shared/data/mnist_dev.npz``
 (about 50 minutes on 2 cores; ``--only dbn|sae|semi|speed`` runs one
 part).
-Writes ``benchmarks/results/sweep.md``.
+Writes ``tools/results/sweep.md``.
 """
 
 import argparse
@@ -37,7 +37,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skdeep import DBNClassifier, StackedAutoencoderTransformer
 
-RESULTS = Path(__file__).parent / "results"
+RESULTS = Path(__file__).parent / "results"  # tools/results
 SEED = 0
 
 # candidate settings: (label, parameters); the first of each is the old default
@@ -47,7 +47,7 @@ DBN_CANDIDATES = [
     ("dropout 0.2, Adam 2e-3", dict(dropout=0.2, learning_rate_init=2e-3)),
     ("dropout 0.5, Adam 3e-3 (new)", dict(dropout=0.5, learning_rate_init=3e-3)),
 ]
-# pretraining length, minibatch size and input dropout (issue 15's speed
+# pretraining length, minibatch size and input dropout (the speed
 # defaults); batch sizes are those "auto" gives on each dataset's training
 # rows, old rule (n // 50 within [64, 512]) and new (n // 20)
 _OLD_SPEED = dict(pretrain_iter=50, pretrain_tol=0.0, input_dropout=0.0)

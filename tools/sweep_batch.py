@@ -13,24 +13,26 @@ seed run one after the other, so that this shared machine's drift slows
 them alike). For ``(256,)`` at 10 epochs, ``BernoulliRBM`` at its
 defaults (256 components, 10 epochs) is fitted once per seed beside them:
 the last column is the median of the same-round ratios of its time to the
-DBN's, the equal-epoch speed of issue 15.
+DBN's: the speed of pretraining at equal epochs.
 
-Run: ``python benchmarks/bench_batch.py --data ../shared/data/mnist_dev.npz``
+Run: ``python tools/sweep_batch.py --data ../shared/data/mnist_dev.npz``
 (about 6 minutes on 2 cores; ``--quick``: seed 0 only, written to
-``batch_quick.md``). Writes ``benchmarks/results/batch.md``.
+``batch_quick.md``). Writes ``tools/results/batch.md``.
 """
 
+import sys
 from pathlib import Path
 
 import numpy as np
-from _report import Report
-from bench_mnist import machine, setup
-from bench_time_to_quality import probe, timed_fit
 from sklearn.neural_network import BernoulliRBM
 
 from skdeep import DBNTransformer
 
-RESULTS = Path(__file__).parent / "results"
+# the benchmarks' shared helpers
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from _common import Report, machine, probe, setup, timed_fit  # noqa: E402
+
+RESULTS = Path(__file__).parent / "results"  # tools/results
 BATCHES = ("auto", 350, 512)
 SHAPES = ((256,), (500,))
 MODES = {"defaults": {}, "10 epochs": {"pretrain_iter": 10, "pretrain_tol": 0.0}}

@@ -5,7 +5,7 @@ measured in one run, and this shared machine's speed drifts by a third over
 minutes: a figure from an earlier run says little about whether the code got
 slower. This benchmark times the same fits under two source trees, this one
 and ``--old`` (a checkout of an earlier commit, say
-``git worktree add /tmp/old 8b9d857``), each fit in a fresh process with
+``git worktree add /tmp/old REV``), each fit in a fresh process with
 that tree first on ``sys.path``, the two versions one after the other within
 each round. The figure is the median over the rounds of the same-round ratio
 old time / new time (above 1: this checkout is faster).
@@ -21,8 +21,8 @@ Fits, float32 and float64, each at that version's defaults otherwise:
 - digits pretraining: ``DBNTransformer((256,))``, 10 epochs on the 1797
   digits, where per-minibatch overhead dominates.
 
-Run: ``python benchmarks/bench_versions.py --old /tmp/old`` (about 3
-minutes on 2 cores with 5 rounds). Writes ``benchmarks/results/versions.md``.
+Run: ``python tools/compare_speed.py --old /tmp/old`` (about 3
+minutes on 2 cores with 5 rounds). Writes ``tools/results/versions.md``.
 """
 
 import argparse
@@ -37,9 +37,12 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
-from _report import Report
 
-RESULTS = Path(__file__).parent / "results"
+# the benchmarks' shared helpers
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from _common import Report  # noqa: E402
+
+RESULTS = Path(__file__).parent / "results"  # tools/results
 HERE = Path(__file__).resolve().parents[1]
 
 

@@ -1,5 +1,5 @@
 """Small-data accuracy over seeds: the defaults against the settings before
-issue 15's faster pretraining, in one run.
+pretraining that stops at a plateau, in one run.
 
 On sklearn's digits (pixels / 16), wine and breast cancer (behind a
 ``StandardScaler``), each row is a 5-fold stratified CV accuracy (the
@@ -22,8 +22,8 @@ every autoencoder layer its 20 epochs (``pretrain_tol=0``). Single-seed
 figures move by one or two rows of a fold; the mean over five seeds says
 whether a change of defaults cost accuracy.
 
-Run: ``python benchmarks/bench_seeds.py`` (about 20 minutes on 2 cores;
-``--quick``: seed 0 only). Writes ``benchmarks/results/seeds.md``.
+Run: ``python tools/sweep_seeds.py`` (about 20 minutes on 2 cores;
+``--quick``: seed 0 only). Writes ``tools/results/seeds.md``.
 
 ``--seeds 5-19`` takes other model seeds (a range, both ends included) and
 ``--only TEXT`` (repeatable) the rows whose name contains one of the texts;
@@ -32,21 +32,20 @@ NAME=VALUE`` (repeatable) changes a parameter of every ``DBNClassifier`` in
 the defaults column, e.g. ``--defaults-only tol0 --set pretrain_tol=0``.
 
 ``--defaults-only NAME`` runs the defaults column alone and writes
-``benchmarks/results/seeds_NAME.md``: with an earlier checkout first on the
-path, it measures that code's defaults, e.g. the code from before issue 15
-(``git worktree add /tmp/old 8b9d857``, then ``PYTHONPATH=/tmp/old python
-benchmarks/bench_seeds.py --defaults-only 8b9d857``).
+``tools/results/seeds_NAME.md``: with an earlier checkout first on the
+path, it measures that code's defaults, e.g. another checkout
+(``git worktree add /tmp/old REV``, then ``PYTHONPATH=/tmp/old python
+tools/sweep_seeds.py --defaults-only old``).
 """
 
 import argparse
 import ast
+import sys
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
-from _report import Report
-from bench_mnist import machine
 from sklearn.datasets import load_breast_cancer, load_digits, load_wine
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
@@ -55,7 +54,11 @@ from sklearn.preprocessing import StandardScaler
 
 from skdeep import DBNClassifier, StackedAutoencoderTransformer
 
-RESULTS = Path(__file__).parent / "results"
+# the benchmarks' shared helpers
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from _common import Report, machine  # noqa: E402
+
+RESULTS = Path(__file__).parent / "results"  # tools/results
 SEEDS = (0, 1, 2, 3, 4)
 CV = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
 BEFORE = {
@@ -188,8 +191,8 @@ def main():
     if args.defaults_only:
         title, header = f"Defaults of {args.defaults_only}", ["model", "defaults"]
     else:
-        title = "Defaults against the settings before issue 15"
-        header = ["model", "before issue 15", "defaults"]
+        title = "Defaults against the full-length settings"
+        header = ["model", "full-length settings", "defaults"]
     report.table(title, header, table)
     RESULTS.mkdir(exist_ok=True)
     suffix = "_quick" if args.quick else ""
