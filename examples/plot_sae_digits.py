@@ -50,19 +50,28 @@ for name, model in models.items():
     print(f"{name:46s} {scores.mean():.4f} +- {scores.std():.4f} {elapsed:6.1f}s")
 
 # %%
-# The first layer's filters: the incoming weights of the 128 most active
-# hidden units as 8x8 images, on a symmetric scale (grey is 0, dark
-# negative, light positive): most units watch a few neighbouring pixels.
+# The first layer's filters: the incoming weights of the 32 most active
+# hidden units, each as an 8x8 image of the pixels it weighs. Red pixels push
+# the unit on, blue ones off, white ones barely matter (one colour scale for
+# all). Each unit weighs a few pixels strongly: the sparsity penalty makes
+# units specialise on small parts of the image.
 sae = StackedAutoencoderTransformer(random_state=0).fit(X)
 activity = sae.transform(X).mean(axis=0)
-most_active = np.argsort(-activity)[:128]
-fig, axes = plt.subplots(8, 16, figsize=(12, 6))
-for ax, unit in zip(axes.ravel(), most_active, strict=True):
-    weights = sae.coefs_[0][:, unit].reshape(8, 8)
-    limit = np.abs(weights).max()
-    ax.imshow(weights, cmap="gray", vmin=-limit, vmax=limit, interpolation="nearest")
+most_active = np.argsort(-activity)[:32]
+weights = sae.coefs_[0][:, most_active]
+limit = np.abs(weights).max()
+fig, axes = plt.subplots(4, 8, figsize=(9, 5))
+for ax, column in zip(axes.ravel(), weights.T, strict=True):
+    image = ax.imshow(
+        column.reshape(8, 8),
+        cmap="RdBu_r",
+        vmin=-limit,
+        vmax=limit,
+        interpolation="nearest",
+    )
     ax.set_axis_off()
-fig.suptitle("First-layer filters of the sparse autoencoder (128 most active of 256)")
+fig.colorbar(image, ax=axes, shrink=0.8, label="weight from pixel to unit")
+fig.suptitle("What the 32 most active first-layer units look for")
 if "sphinx_gallery" not in sys.modules:  # run as a script: save the figure
     fig.savefig("sae_filters.png", dpi=80)
     print("filters saved to sae_filters.png")
