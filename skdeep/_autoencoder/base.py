@@ -99,11 +99,12 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
             return min(largest, max(smallest, AUTO_ACTIVE_UNITS / n_hidden))
         return self.sparsity_target
 
-    def _pretrain_stack(self, X, rng, stream=None):
+    def _pretrain_stack(self, X, rng, stream=None, *, semi_supervised=False):
         """Greedy pretraining on every row of X (with a ``Stream``: one epoch
         per layer, going on from the stream's state; the decoders come from
         its first chunk); sets the pretraining attributes and returns the
-        stack, one ``[W, b_hid, b_vis(, W_dec)]`` per layer."""
+        stack, one ``[W, b_hid, b_vis(, W_dec)]`` per layer. Unlabeled rows
+        (``semi_supervised``) change nothing here."""
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         going_on = stream is not None and len(stream.layers) > 0
         decoders, mean, scale = self._input_settings(X, len(sizes), stream)

@@ -210,8 +210,6 @@ class StackedAutoencoderTransformer(
     (3, 64)
     """
 
-    _fine_tuning_curve = "loss_curve_"
-
     _parameter_constraints: dict = {
         **BaseSAE._parameter_constraints,
         "max_iter": [Interval(Integral, 0, None, closed="left")],

@@ -83,9 +83,8 @@ def fine_tune(
             break
         average = _moving_average(average, params, averaging)
         kept = params if average is None else average
-        improved, new_best = _record(
-            result, history.loss[0], kept, validation_score, tol
-        )
+        loss = history.loss[0]
+        improved, new_best = _record(result, loss, kept, validation_score, tol)
         if new_best and validation_score is not None:
             best_params = [copy(p) for p in kept]
         no_improvement = 0 if improved else no_improvement + 1
@@ -95,17 +94,20 @@ def fine_tune(
             result.converged = True
             break
     if verbose and max_iter:
-        _print_phase(
-            result, max_iter, tol, n_iter_no_change, time.perf_counter() - began
-        )
-    final = best_params if best_params is not None else average
-    if final is not None:
-        for p, value in zip(params, final, strict=True):
-            p[...] = value
+        _print_phase(result, max_iter, tol, n_iter_no_change, began)
+    _keep(params, best_params if best_params is not None else average)
     ended_early = result.converged or len(result.loss_curve) < max_iter
     if warn_at_max_iter and not ended_early and max_iter > 0:
         _warn_not_converged(max_iter)
     return result
+
+
+def _keep(params, final):
+    """``params`` set in place to ``final`` (the best or averaged weights),
+    unless it is None (the last epoch's weights stay)."""
+    if final is not None:
+        for p, value in zip(params, final, strict=True):
+            p[...] = value
 
 
 def _moving_average(average, params, decay):
@@ -147,8 +149,9 @@ def _record(result, loss, params, validation_score, tol):
     return improved, new_best
 
 
-def _print_phase(result, max_iter, tol, n_iter_no_change, elapsed):
-    """The one ``verbose`` line of a finished fine-tuning run."""
+def _print_phase(result, max_iter, tol, n_iter_no_change, began):
+    """The one ``verbose`` line of a fine-tuning run begun at ``began``."""
+    elapsed = time.perf_counter() - began
     epochs = len(result.loss_curve)
     if result.converged:
         watched = "validation score" if result.validation_scores else "training loss"

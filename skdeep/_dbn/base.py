@@ -53,12 +53,9 @@ _MONITOR_FEATURES = 32
 # (the user guide's hyperparameter page has the measurements behind every
 # default here).
 AUTO_BATCH = (64, 512, 20)  # smallest, largest, minibatches per epoch
-# The generative up-down classifier keeps 50 minibatches per epoch: its RBMs
-# and wake-sleep passes are the model itself, not a start for backprop.
-AUTO_BATCH_GENERATIVE = (64, 512, 50)
 
-# pretrain_tol="auto": the plateau rule's tolerance (0, every epoch, for the
-# generative up-down classifier: see DBNClassifier._pretrain_tol).
+# pretrain_tol="auto": the plateau rule's tolerance (the generative up-down
+# classifier has its own "auto" settings: see skdeep._dbn.up_down).
 AUTO_PRETRAIN_TOL = 0.05
 # pretrain_tol="auto" when some rows are unlabeled (unlabeled_label): with
 # few labels the unlabeled rows are most of what the model learns from, and
@@ -125,7 +122,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
 
     _hidden_activation = "sigmoid"
 
-    def _pretrain_stack(self, X, rng, stream=None):
+    def _pretrain_stack(self, X, rng, stream=None, *, semi_supervised=False):
         """Greedy pretraining on every row of X (with a ``Stream``: one epoch
         per layer, going on from the stream's state); sets the pretraining
         attributes and returns the stack, one ``[W, b_hid, b_vis]`` per RBM."""
@@ -134,7 +131,9 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
             self.pretrain_loss_curves_,
             self.pseudo_likelihood_curves_,
         )
-        pretrained = self._pretrain(X, rng, stream=stream)
+        pretrained = self._pretrain(
+            X, rng, stream=stream, semi_supervised=semi_supervised
+        )
         self._set_pretrained(pretrained)
         if going_on:
             self.pretrain_loss_curves_ = extend_curves(
@@ -166,16 +165,18 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
             X, "visible_units", self.visible_units, "bernoulli", "gaussian"
         )
 
-    def _pretrain(self, X, rng, top_labels=None, stream=None):
+    def _pretrain(self, X, rng, top_labels=None, stream=None, semi_supervised=False):
         """Greedy CD/PCD pretraining of the RBM stack on every row of X.
 
         ``top_labels = (rows, Y)`` makes the top RBM a joint model of the
         codes below it and a softmax label group, trained on those rows.
         With a ``Stream``, every RBM trains one epoch, going on from the
         stream's state; the visible units and the standardization come from
-        the stream's first chunk.
+        the stream's first chunk. ``semi_supervised``: some rows of a
+        supervised fit are unlabeled (see ``_pretrain_tol``).
         """
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
+        tol = self._pretrain_tol(semi_supervised)
         visible_units, mean, scale = self._visible_layer(X, stream)
         batch_size = self._batch_size(X.shape[0])
 
@@ -199,6 +200,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
                 label,
                 labels,
                 None if stream is None else (stream, k),
+                tol,
             )
 
         def propagate(k, layer, inputs):
@@ -237,12 +239,14 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         label,
         labels=None,
         streaming=None,
+        tol=0.0,
     ):
         """One RBM trained by CD-k or PCD-k with SGD and momentum.
 
         ``labels = (rows, Y)`` trains on ``inputs[rows]`` only, with a softmax
         label group (one-hot ``Y``, one row per row) added to the visible layer.
         ``streaming = (stream, k)``: one epoch of the stream's layer k.
+        ``tol``: the plateau rule's tolerance (see ``run_epochs``).
         """
         rows, Y = (None, None) if labels is None else labels
         n_labels = 0 if Y is None else Y.shape[1]
@@ -276,7 +280,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
             if n_epochs
             else None,
             names=("reconstruction error", "pseudo-log-likelihood"),
-            tol=self._pretrain_tol(),
+            tol=tol,
         )
         return params, history
 
@@ -355,12 +359,12 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         """batch_size, "auto" resolved as n_samples // 20 within [64, 512]."""
         return resolve_batch_size(self.batch_size, n_samples, *AUTO_BATCH)
 
-    def _pretrain_tol(self):
+    def _pretrain_tol(self, semi_supervised=False):
         """pretrain_tol, "auto" resolved (see AUTO_PRETRAIN_TOL): the
-        semi-supervised tolerance while a fit has unlabeled rows."""
+        semi-supervised tolerance when a fit has unlabeled rows."""
         if self.pretrain_tol != "auto":
             return self.pretrain_tol
-        if getattr(self, "_has_unlabeled_rows", False):
+        if semi_supervised:
             return AUTO_PRETRAIN_TOL_SEMI_SUPERVISED
         return AUTO_PRETRAIN_TOL
 

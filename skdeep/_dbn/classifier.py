@@ -1,21 +1,11 @@
 """DBNClassifier: a pretrained RBM stack with a softmax (or sigmoid) output."""
 
-import numpy as np
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from skdeep._core.activations import log_softmax
-from skdeep._core.arrays import (
-    to_dense,
-)
-from skdeep._core.rbm import clamped_label_chain
-from skdeep._core.wake_sleep import label_logits, split_params
-from skdeep._core.xp import asarray, device_random, take_rows, to_host, to_numpy
-from skdeep._dbn.base import (
-    AUTO_BATCH_GENERATIVE,
-    BaseDBN,
-)
+from skdeep._dbn import up_down
+from skdeep._dbn.base import BaseDBN
 from skdeep._heads.classification import (
     CLASSIFIER_PARAMETER_CONSTRAINTS,
     ClassifierHeadMixin,
@@ -26,19 +16,13 @@ from skdeep._heads.fine_tuning import (
     FineTuningMixin,
 )
 from skdeep._utils.validation import (
-    check_positive_int,
-    make_rng,
-    map_rows,
     resolve_batch_size,
     validate_fitted_input,
 )
 
 # "up-down" has no output layer: its labels live in the top RBM (see
-# DBNClassifier._fit_up_down).
+# skdeep._dbn.up_down).
 GENERATIVE_FINE_TUNING = {"up-down"}
-
-# learning_rate_init="auto" for "up-down": the SGD step of its updates.
-AUTO_UP_DOWN_RATE = 0.03
 
 
 class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
@@ -414,117 +398,52 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         self.random_state = random_state
         self.verbose = verbose
 
-    @available_if(lambda self: self.fine_tuning not in GENERATIVE_FINE_TUNING)
+    @property
+    def _generative(self):
+        """Whether the generative up-down path (``skdeep._dbn.up_down``)
+        fits and predicts instead of backprop."""
+        return self.fine_tuning in GENERATIVE_FINE_TUNING
+
+    @available_if(lambda self: not self._generative)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         return super().partial_fit(X, y, classes, sample_weight)
 
     partial_fit.__doc__ = ClassifierHeadMixin.partial_fit.__doc__
 
     def _fit(self, X, y, sample_weight=None, **kwargs):
-        if self.fine_tuning not in GENERATIVE_FINE_TUNING:
-            self.label_coef_ = self.label_intercept_ = None
-            return super()._fit(X, y, sample_weight, **kwargs)
-        if kwargs.get("partial"):
-            raise ValueError(
-                'fine_tuning="up-down" has no partial_fit; use "backprop" or '
-                '"none" to train on a stream of chunks.'
-            )
-        X, y = self._validate_data_and_targets(X, to_host(y), continuing=False)
-        targets = self._validate_targets(X, y, continuing=False)
-        if targets.head != "softmax":
-            raise ValueError(
-                'fine_tuning="up-down" takes single-label classes; use '
-                '"backprop" for a label-indicator y.'
-            )
-        if sample_weight is not None:
-            raise ValueError(
-                'fine_tuning="up-down" does not take sample_weight; use '
-                '"backprop" or "none".'
-            )
-        rng = device_random(make_rng(self.random_state), X)
-        self._fit_up_down(X, targets.labeled, targets.T, rng)
-        return self
-
-    def _fit_up_down(self, X, labeled, Y, rng):
-        """Label-aware top RBM, then up-down epochs over every row."""
-        n_classes = len(self.classes_)
-        top_labels = (np.flatnonzero(labeled), asarray(Y, X))
-        pretrained = self._pretrain(X, rng, top_labels=top_labels)
-        self._set_pretrained(pretrained)
-        self._split_label_units(n_classes)
-        Y_all = np.zeros((X.shape[0], n_classes), dtype=Y.dtype)  # on the host
-        Y_all[labeled] = Y
-
-        def labels(rows, V, params):
-            clamped = Y_all[rows]
-            free = np.flatnonzero(~labeled[rows])
-            if len(free):  # unlabeled rows: the model's current p(y | x)
-                log_proba = _up_down_log_proba(take_rows(V, free), params, self)
-                clamped[free] = np.exp(to_numpy(log_proba))
-            return asarray(clamped, V)
-
-        params, curve = self._wake_sleep(
-            X, pretrained.stack, rng, self.max_iter, self._learning_rate(), labels
-        )
-        self._set_untied(params)
-        self.output_coef_ = self.output_intercept_ = None
-        self.output_activation_, self.n_outputs_ = "softmax", n_classes
-        self.loss_curve_, self.n_iter_ = curve, len(curve)
-        self.best_loss_ = min(curve) if curve else None
-        self.validation_scores_ = self.best_validation_score_ = None
+        if self._generative:
+            return up_down.fit(self, X, y, sample_weight, kwargs.get("partial"))
+        self.label_coef_ = self.label_intercept_ = None
+        return super()._fit(X, y, sample_weight, **kwargs)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # up-down's label units are one softmax group
-        generative = self.fine_tuning in GENERATIVE_FINE_TUNING
-        tags.classifier_tags.multi_label = not generative
+        tags.classifier_tags.multi_label = not self._generative
         return tags
 
     def _learning_rate(self):
-        if self.fine_tuning in GENERATIVE_FINE_TUNING:
-            if self.learning_rate_init == "auto":
-                return AUTO_UP_DOWN_RATE
-            return self.learning_rate_init
+        if self._generative and self.learning_rate_init == "auto":
+            return up_down.AUTO["learning_rate"]
         return super()._learning_rate()
 
     def _batch_size(self, n_samples):
-        if self.batch_size == "auto" and self.fine_tuning in GENERATIVE_FINE_TUNING:
-            return resolve_batch_size("auto", n_samples, *AUTO_BATCH_GENERATIVE)
+        if self._generative and self.batch_size == "auto":
+            return resolve_batch_size("auto", n_samples, *up_down.AUTO["batch"])
         return super()._batch_size(n_samples)
 
-    def _pretrain_tol(self):
-        if self.pretrain_tol == "auto" and self.fine_tuning in GENERATIVE_FINE_TUNING:
-            return 0.0
-        return super()._pretrain_tol()
+    def _pretrain_tol(self, semi_supervised=False):
+        if self._generative and self.pretrain_tol == "auto":
+            return up_down.AUTO["pretrain_tol"]
+        return super()._pretrain_tol(semi_supervised)
 
     def _can_continue(self):
-        return (
-            self.fine_tuning not in GENERATIVE_FINE_TUNING and super()._can_continue()
-        )
-
-    def _split_label_units(self, n_classes):
-        """Views of the joint top RBM: its input part and its label part."""
-        W, b = self.coefs_[-1], self.visible_intercepts_[-1]
-        n_main = W.shape[0] - n_classes
-        self._top_weights, self._top_visible_bias = W, b
-        self.coefs_[-1], self.visible_intercepts_[-1] = W[:n_main, :], b[:n_main]
-        self.generative_coefs_[-1] = W[:n_main, :].T
-        self.label_coef_, self.label_intercept_ = W[n_main:, :], b[n_main:]
+        return not self._generative and super()._can_continue()
 
     def _logits(self, X):
         if self.label_coef_ is None:
             return self._output_logits(X)
-        X = validate_fitted_input(self, X)
-
-        def logits(X_chunk):
-            return label_logits(
-                to_dense(self._prepare_visibles(X_chunk)),
-                list(zip(self.coefs_[:-1], self.intercepts_[:-1], strict=True)),
-                [self._top_weights, self.intercepts_[-1], self._top_visible_bias],
-                self.visible_units_,
-            )
-
-        return map_rows(logits, self, X, len(self.classes_))
+        return up_down.logits(self, validate_fitted_input(self, X))
 
     def sample(self, y, *, n_gibbs_steps=1000, random_state=None):
         """Generate one input row per requested label ("up-down" only).
@@ -554,31 +473,4 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
             raise ValueError(
                 'sample needs a generative model: fit with fine_tuning="up-down".'
             )
-        y = np.asarray(y)
-        unknown = set(np.unique(y)) - set(self.classes_)
-        if y.ndim != 1 or unknown:
-            raise ValueError(
-                f"y must be a 1-D array of labels from classes_ {list(self.classes_)}"
-                f"; got {sorted(unknown) if unknown else y.shape}."
-            )
-        n_steps = check_positive_int(n_gibbs_steps, "n_gibbs_steps")
-        W = self._top_weights
-        rng = device_random(make_rng(random_state), W)
-        Y = np.eye(len(self.classes_))[np.searchsorted(self.classes_, y)]
-        top = clamped_label_chain(
-            asarray(Y, W),
-            W,
-            self.intercepts_[-1],
-            self._top_visible_bias,
-            self.visible_units_ if len(self.coefs_) == 1 else "bernoulli",
-            n_steps,
-            rng,
-        )
-        return self._down_pass(top, top=len(self.coefs_) - 1)
-
-
-def _up_down_log_proba(V, params, estimator):
-    """log p(y | x) of a model under up-down training (flat parameters)."""
-    layers = split_params(params)
-    logits = label_logits(V, layers.recognition, layers.top, estimator.visible_units_)
-    return log_softmax(logits)
+        return up_down.sample(self, y, n_gibbs_steps, random_state)

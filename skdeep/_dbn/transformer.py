@@ -204,8 +204,6 @@ class DBNTransformer(
     (3, 64)
     """
 
-    _fine_tuning_curve = "loss_curve_"
-
     _parameter_constraints: dict = {
         **BaseDBN._parameter_constraints,
         "max_iter": [Interval(Integral, 0, None, closed="left")],

@@ -162,9 +162,12 @@ class ClassifierHeadMixin(ClassifierMixin):
                 )
             y_index = np.searchsorted(known, y_labeled)
             T = np.eye(len(known), dtype=numpy_dtype(X.dtype))[y_index]
-        self.classes_ = known
-        self.output_activation_, self.n_outputs_ = head, T.shape[1]
-        return Targets(labeled, T, head)
+        fitted = {
+            "classes_": known,
+            "output_activation_": head,
+            "n_outputs_": T.shape[1],
+        }
+        return Targets(labeled, T, head, fitted)
 
     def _known_classes(self, found, head, continuing, classes):
         """The classes of this fit: those of ``y`` for a new fit; for

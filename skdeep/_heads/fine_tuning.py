@@ -3,23 +3,20 @@
 How a stack is pretrained (RBMs or autoencoders) and what sits on top of it
 (a softmax, sigmoids for multi-label targets, a linear output for
 regression) are independent axes. A pretraining base class (``BaseDBN``,
-``BaseSAE``) provides the stack:
-
-- ``_pretrain_stack(X, rng)``: pretrain on X, set the pretraining
-  attributes (``coefs_``, ``intercepts_``, ...) and return the stack;
-- ``_hidden_activation``: the activation of the stack's hidden units;
-- ``_input_preparation()``: what the first layer applies to its input rows
-  (standardization, say), or None;
-- ``_top_codes(X)``: the deterministic up-pass of X to the top layer;
-- ``_batch_size(n_samples)``.
+``BaseSAE``) provides the stack through the abstract methods of
+``skdeep._utils.mixins.PretrainedStackMixin``: ``_pretrain_stack``,
+``_hidden_activation``, ``_input_preparation``, ``_top_codes`` and
+``_batch_size``.
 
 :class:`FineTuningMixin` adds an output layer and fine-tunes the network by
 backprop with MLP-style stopping rules; :class:`ClassifierHeadMixin` and
-:class:`RegressorHeadMixin` own the targets: their validation, encoding,
-output head and the public ``fit`` / ``predict`` methods.
+:class:`RegressorHeadMixin` own the targets (the abstract methods of
+:class:`FineTuningMixin`): their validation, encoding, output head and the
+public ``fit`` / ``predict`` methods.
 """
 
-from dataclasses import dataclass
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
@@ -110,11 +107,14 @@ FINE_TUNING = {"backprop": _backprop_network, "none": _output_only_network}
 @dataclass
 class Targets:
     """Fine-tuning targets: which rows are labeled, their encoded targets T
-    (one row per labeled row) and the output head they need."""
+    (one row per labeled row), the output head they need, and the fitted
+    attributes the encoding defines (``classes_``, ``target_mean_``, ...),
+    which the estimator sets once the targets are valid."""
 
     labeled: np.ndarray
     T: np.ndarray
     head: str
+    fitted: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -130,14 +130,38 @@ class Tuning:
     optimizer: object = None
 
 
-class FineTuningMixin:
+class FineTuningMixin(ABC):
     """Backprop fine-tuning of a pretrained stack with an output layer on top.
 
-    The target mixins provide ``_validate_data_and_targets``,
-    ``_validate_targets`` (labeled rows, encoded targets, output head),
-    ``_validation_scorer`` (early stopping), ``_stratify``,
-    ``_pseudo_labeled_rows`` and, for classifiers, ``_pseudo_label_phase``.
+    The pretraining base provides the stack (see ``PretrainedStackMixin``);
+    the target mixin (``ClassifierHeadMixin``, ``RegressorHeadMixin``) the
+    abstract methods below.
     """
+
+    @abstractmethod
+    def _validate_data_and_targets(self, X, y, continuing):
+        """(X, y) validated; y on the host."""
+
+    @abstractmethod
+    def _validate_targets(self, X, y, continuing, classes=None, weights=None):
+        """The :class:`Targets` of y, without changing the estimator."""
+
+    @abstractmethod
+    def _stratify(self, T):
+        """What to stratify the early-stopping split by (None: nothing)."""
+
+    @abstractmethod
+    def _validation_scorer(self, A, T, layers):
+        """score(params) -> float of held-out rows A with targets T."""
+
+    @abstractmethod
+    def _pseudo_labeled_rows(self, labeled):
+        """Indices of the rows that fine-tune with pseudo-labels."""
+
+    def _pseudo_label_phase(self, tuning, rows, T, weights, unlabeled, weights_u):
+        """Fine-tuning epochs with pseudo-labels for the ``unlabeled`` rows
+        (None: no such phase, as for regression)."""
+        return None
 
     def _learning_rate(self):
         if self.learning_rate_init == "auto":
@@ -178,6 +202,7 @@ class FineTuningMixin:
             )
         targets = self._validate_targets(X, y, continuing, classes, weights)
         weights = self._check_labeled_weights(weights, targets)
+        self._set_targets(targets)
         stream = streaming_state(self, continuing, X) if partial else None
         if not partial:
             self._stream = None
@@ -198,17 +223,23 @@ class FineTuningMixin:
         return self
 
     def _pretrain_rows(self, X, weights, targets, rng, stream):
-        """``_pretrain_stack`` on the rows of X with weight, told while it
-        runs whether some of them are unlabeled (which changes the "auto"
-        settings of DBN pretraining)."""
+        """``_pretrain_stack`` on the rows of X with weight, told whether
+        some of them are unlabeled (which changes the "auto" settings of DBN
+        pretraining)."""
         unlabeled = ~targets.labeled
         if weights is not None:
             unlabeled &= weights > 0
-        self._has_unlabeled_rows = bool(unlabeled.any())
-        try:
-            self._pretrain_stack(_rows_with_weight(X, weights), rng, stream)
-        finally:
-            del self._has_unlabeled_rows
+        self._pretrain_stack(
+            _rows_with_weight(X, weights),
+            rng,
+            stream,
+            semi_supervised=bool(unlabeled.any()),
+        )
+
+    def _set_targets(self, targets):
+        """Set the fitted attributes the target encoding defines."""
+        for name, value in targets.fitted.items():
+            setattr(self, name, value)
 
     _needs_classes = False
 
@@ -285,7 +316,7 @@ class FineTuningMixin:
             extra = self._pseudo_label_phase(
                 tuning, rows[train], T[train], w, unlabeled, weights_u
             )
-            result = _merge_results(result, extra)
+            result = result if extra is None else _merge_results(result, extra)
         self._set_fine_tuned(result, continuing, stopping)
 
     def _run_fine_tuning(

@@ -131,16 +131,21 @@ class RegressorHeadMixin(RegressorMixin):
                     f"fitted with {self.n_outputs_}. Fit a new model "
                     "(warm_start=False) for other targets."
                 )
+            mean, scale, fitted = self.target_mean_, self.target_scale_, {}
         else:
             mean = np.average(Y, axis=0, weights=w)
             scale = np.sqrt(np.average((Y - mean) ** 2, axis=0, weights=w))
             scale[scale < 1e-12] = 1.0
-            self.target_mean_ = in_library_of(mean, X)
-            self.target_scale_ = in_library_of(scale, X)
-            self._single_output = y.ndim == 1
-            self.output_activation_, self.n_outputs_ = "identity", Y.shape[1]
-        T = (Y - to_numpy(self.target_mean_)) / to_numpy(self.target_scale_)
-        return Targets(labeled, T.astype(numpy_dtype(X.dtype)), "identity")
+            mean, scale = in_library_of(mean, X), in_library_of(scale, X)
+            fitted = {
+                "target_mean_": mean,
+                "target_scale_": scale,
+                "_single_output": y.ndim == 1,
+                "output_activation_": "identity",
+                "n_outputs_": Y.shape[1],
+            }
+        T = (Y - to_numpy(mean)) / to_numpy(scale)
+        return Targets(labeled, T.astype(numpy_dtype(X.dtype)), "identity", fitted)
 
     def _labeled_rows(self, y):
         """Boolean mask of the rows whose target is not ``unlabeled_label``."""

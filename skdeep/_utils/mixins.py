@@ -1,6 +1,8 @@
 """What every estimator with a pretrained stack shares, and the transformers'
 streamed pretraining (``partial_fit``)."""
 
+from abc import ABC, abstractmethod
+
 from sklearn.base import _fit_context
 
 from skdeep._utils.validation import (
@@ -11,9 +13,35 @@ from skdeep._utils.validation import (
 )
 
 
-class PretrainedStackMixin:
-    """What every estimator with a pretrained stack (``coefs_``,
-    ``pretrain_loss_curves_``) tells about it."""
+class PretrainedStackMixin(ABC):
+    """The contract of a pretraining base (``BaseDBN``, ``BaseSAE``), on
+    which the transformers' streaming and the supervised fine-tuning build,
+    and what every pretrained stack (``coefs_``, ``pretrain_loss_curves_``)
+    tells about itself."""
+
+    @abstractmethod
+    def _pretrain_stack(self, X, rng, stream=None, *, semi_supervised=False):
+        """Pretrain on every row of X (with a ``Stream``: one epoch per
+        layer, going on from it), set the pretraining attributes and return
+        the stack, one ``[W, b_hid, ...]`` per layer. ``semi_supervised``:
+        some rows of a supervised fit are unlabeled."""
+
+    @property
+    @abstractmethod
+    def _hidden_activation(self):
+        """The activation of the stack's hidden units."""
+
+    @abstractmethod
+    def _input_preparation(self):
+        """What the first layer applies to its input rows, or None."""
+
+    @abstractmethod
+    def _top_codes(self, X):
+        """The deterministic up-pass of X to the top layer."""
+
+    @abstractmethod
+    def _batch_size(self, n_samples):
+        """The minibatch size for n_samples rows."""
 
     @property
     def _reference_weights(self):
@@ -27,12 +55,9 @@ class PretrainedStackMixin:
 
 
 class StreamedPretrainingMixin:
-    """``partial_fit`` of the transformers and their epoch count.
-
-    Subclasses name, in ``_fine_tuning_curve``, the attribute holding the
-    curve of ``fit``'s own fine-tuning (end-to-end or wake-sleep), which
-    ``partial_fit`` leaves to ``fit``.
-    """
+    """``partial_fit`` of the transformers and their epoch count
+    (``loss_curve_`` is the curve of ``fit``'s own fine-tuning, end-to-end
+    or wake-sleep, which ``partial_fit`` leaves to ``fit``)."""
 
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
@@ -71,8 +96,8 @@ class StreamedPretrainingMixin:
         )
         stream = streaming_state(self, fitted, X)
         self._pretrain_stack(X, stream.rng, stream)
-        name = self._fine_tuning_curve
-        setattr(self, name, getattr(self, name, []))
+        if not hasattr(self, "loss_curve_"):
+            self.loss_curve_ = []
         self._count_epochs()
         return self
 
@@ -80,5 +105,5 @@ class StreamedPretrainingMixin:
         """``n_iter_``: the pretraining epochs of every layer plus ``fit``'s
         fine-tuning epochs; and the width of the codes."""
         pretraining = sum(len(curve) for curve in self.pretrain_loss_curves_)
-        self.n_iter_ = pretraining + len(getattr(self, self._fine_tuning_curve))
+        self.n_iter_ = pretraining + len(self.loss_curve_)
         self._n_features_out = self.coefs_[-1].shape[1]

@@ -508,7 +508,6 @@ def test_auto_pretrain_tol_is_stricter_when_rows_are_unlabeled(digits):
     )
     assert all(200 > s >= n for s, n in zip(semi, labeled, strict=True))
     assert sum(semi) > sum(labeled)
-    assert not hasattr(auto, "_has_unlabeled_rows")
 
 
 def test_auto_pretrain_tol_ignores_unlabeled_rows_of_weight_zero(digits, monkeypatch):
@@ -518,9 +517,9 @@ def test_auto_pretrain_tol_ignores_unlabeled_rows_of_weight_zero(digits, monkeyp
     seen = []
     pretrain_stack = DBNClassifier._pretrain_stack
 
-    def spy(self, *args, **kwargs):
-        seen.append(self._pretrain_tol())
-        return pretrain_stack(self, *args, **kwargs)
+    def spy(self, *args, semi_supervised=False, **kwargs):
+        seen.append(self._pretrain_tol(semi_supervised))
+        return pretrain_stack(self, *args, semi_supervised=semi_supervised, **kwargs)
 
     monkeypatch.setattr(DBNClassifier, "_pretrain_stack", spy)
     y_semi = np.where(np.arange(len(y)) % 10 == 0, y, -1)

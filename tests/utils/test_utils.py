@@ -56,3 +56,22 @@ def test_gather_rows_equals_fancy_indexing(sparse):
 )
 def test_resolve_batch_size(batch_size, n_samples, expected):
     assert resolve_batch_size(batch_size, n_samples, smallest=64) == expected
+
+
+def test_the_contracts_between_bases_and_heads_are_abstract_methods():
+    """A head without its target methods, or a base without its stack
+    methods, cannot be instantiated: the contract is checked, not assumed."""
+    from skdeep._dbn.base import BaseDBN
+    from skdeep._heads.fine_tuning import FineTuningMixin
+    from skdeep._utils.mixins import PretrainedStackMixin
+
+    class NoTargets(FineTuningMixin, BaseDBN):
+        pass
+
+    class NoStack(PretrainedStackMixin):
+        pass
+
+    with pytest.raises(TypeError, match="_validate_targets"):
+        NoTargets()
+    with pytest.raises(TypeError, match="_pretrain_stack"):
+        NoStack()
