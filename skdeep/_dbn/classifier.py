@@ -305,9 +305,6 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     Hinton, Osindero & Teh (2006). A fast learning algorithm for deep belief
     nets. Neural Computation 18(7).
 
-    Hinton & Salakhutdinov (2006). Reducing the dimensionality of data with
-    neural networks. Science 313(5786).
-
     Lee (2013). Pseudo-label: the simple and efficient semi-supervised
     learning method for deep neural networks. ICML workshop on challenges in
     representation learning.
