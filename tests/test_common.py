@@ -25,9 +25,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 import skdeep
-from skdeep._utils.validation import (
-    check_hidden_layer_sizes,
-)
+from skdeep._utils.validation import check_hidden_layer_sizes
 
 # Small, quick settings per estimator; an estimator missing here is still
 # checked at its defaults.

@@ -33,9 +33,7 @@ from skdeep._heads.fine_tuning import (
     FINE_TUNING_PARAMETER_CONSTRAINTS,
     FineTuningMixin,
 )
-from skdeep._utils.mixins import (
-    PretrainedStackMixin,
-)
+from skdeep._utils.mixins import PretrainedStackMixin
 from skdeep._utils.validation import (
     check_hidden_layer_sizes,
     resolve_batch_size,

@@ -5,9 +5,7 @@ from numbers import Integral, Real
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 
-from skdeep._autoencoder.base import (
-    BaseSAE,
-)
+from skdeep._autoencoder.base import BaseSAE
 from skdeep._core.arrays import (
     apply_in_chunks,
     gather_rows,
@@ -17,9 +15,7 @@ from skdeep._core.autoencoder import corrupt, unroll
 from skdeep._core.loops import run_epochs
 from skdeep._core.network import loss_and_gradient
 from skdeep._core.xp import device_random, xp_of
-from skdeep._utils.mixins import (
-    StreamedPretrainingMixin,
-)
+from skdeep._utils.mixins import StreamedPretrainingMixin
 from skdeep._utils.validation import (
     FLOATS,
     decode_codes,
@@ -128,8 +124,8 @@ class StackedAutoencoderTransformer(
         (``corruption``); 0 keeps the greedy stack as it is.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, shuffling, masking noise and dropout.
-        Pass an int for bit-identical models across calls.
+        Seeds weight initialisation, shuffling and masking noise. Pass an int
+        for bit-identical models across calls.
 
     verbose : int, default=0
         1 prints one line per phase (each layer's pretraining, fine-tuning)

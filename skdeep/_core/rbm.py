@@ -25,9 +25,7 @@ from collections import namedtuple
 import numpy as np
 
 from skdeep._core.activations import HEADS, kl_sparsity, softplus
-from skdeep._core.arrays import (
-    Workspace,
-)
+from skdeep._core.arrays import Workspace
 from skdeep._core.network import affine, uniform_bits
 from skdeep._core.xp import (
     device_of,

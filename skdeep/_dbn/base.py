@@ -34,9 +34,7 @@ from skdeep._core.rbm import (
 )
 from skdeep._core.wake_sleep import split_params, untie, wake_sleep_gradients
 from skdeep._core.xp import asarray, copy, take_rows, to_numpy, xp_of, zeros
-from skdeep._utils.mixins import (
-    PretrainedStackMixin,
-)
+from skdeep._utils.mixins import PretrainedStackMixin
 from skdeep._utils.validation import (
     check_hidden_layer_sizes,
     resolve_batch_size,

@@ -95,12 +95,12 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         runs them all. ``pretrain_n_iter_`` tells how many ran. "auto" is 0.05;
         0.01 while some rows are unlabeled (``unlabeled_label``), where the
         unlabeled rows are most of what the model learns from; and 0 for
-        ``DBNClassifier(fine_tuning="up-down")``, a generative model that
-        wants its RBMs trained to the end.
+        ``fine_tuning="up-down"``, a generative model that wants its RBMs
+        trained to the end.
 
     momentum : float, default=0.9
-        Momentum of the SGD updates of pretraining (and of wake-sleep and
-        up-down fine-tuning).
+        Momentum of the SGD updates of pretraining and of up-down
+        fine-tuning.
 
     batch_size : int or "auto", default="auto"
         Minibatch size, in pretraining and fine-tuning. "auto" is

@@ -5,9 +5,7 @@ from skdeep._heads.fine_tuning import (
     FINE_TUNING_PARAMETER_CONSTRAINTS,
     FineTuningMixin,
 )
-from skdeep._heads.regression import (
-    RegressorHeadMixin,
-)
+from skdeep._heads.regression import RegressorHeadMixin
 
 
 class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
@@ -75,13 +73,10 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         of the loss's scale and floor; ``pretrain_iter`` caps the epochs and 0
         runs them all. ``pretrain_n_iter_`` tells how many ran. "auto" is 0.05;
         0.01 while some rows are unlabeled (``unlabeled_label``), where the
-        unlabeled rows are most of what the model learns from; and 0 for
-        ``DBNClassifier(fine_tuning="up-down")``, a generative model that
-        wants its RBMs trained to the end.
+        unlabeled rows are most of what the model learns from.
 
     momentum : float, default=0.9
-        Momentum of the SGD updates of pretraining (and of wake-sleep and
-        up-down fine-tuning).
+        Momentum of the SGD updates of pretraining.
 
     batch_size : int or "auto", default="auto"
         Minibatch size, in pretraining and fine-tuning. "auto" is

@@ -6,15 +6,11 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from skdeep._core.arrays import (
-    apply_in_chunks,
-)
+from skdeep._core.arrays import apply_in_chunks
 from skdeep._core.rbm import free_energy, gibbs_chain, mean_hiddens, sample_visibles
 from skdeep._core.xp import device_random, xp_of, zeros
 from skdeep._dbn.base import BaseDBN
-from skdeep._utils.mixins import (
-    StreamedPretrainingMixin,
-)
+from skdeep._utils.mixins import StreamedPretrainingMixin
 from skdeep._utils.validation import (
     FLOATS,
     check_positive_int,
@@ -92,15 +88,10 @@ class DBNTransformer(
         its loss (the reconstruction error) by less than ``pretrain_tol`` times
         its first epoch's gain (the drop from epoch 1 to epoch 2), a rule free
         of the loss's scale and floor; ``pretrain_iter`` caps the epochs and 0
-        runs them all. ``pretrain_n_iter_`` tells how many ran. "auto" is 0.05;
-        0.01 while some rows are unlabeled (``unlabeled_label``), where the
-        unlabeled rows are most of what the model learns from; and 0 for
-        ``DBNClassifier(fine_tuning="up-down")``, a generative model that
-        wants its RBMs trained to the end.
+        runs them all. ``pretrain_n_iter_`` tells how many ran. "auto" is 0.05.
 
     momentum : float, default=0.9
-        Momentum of the SGD updates of pretraining (and of wake-sleep and
-        up-down fine-tuning).
+        Momentum of the SGD updates of pretraining and of wake-sleep.
 
     batch_size : int or "auto", default="auto"
         Minibatch size, in pretraining and fine-tuning. "auto" is
@@ -118,8 +109,8 @@ class DBNTransformer(
         top RBM keeps learning by CD on the wake-phase states.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, shuffling, Gibbs sampling and dropout.
-        Pass an int for bit-identical models across calls.
+        Seeds weight initialisation, shuffling and Gibbs sampling. Pass an
+        int for bit-identical models across calls.
 
     verbose : int, default=0
         1 prints one line per phase (each layer's pretraining, fine-tuning)

@@ -16,9 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from skdeep._core.activations import log_softmax, softplus
-from skdeep._core.arrays import (
-    to_dense,
-)
+from skdeep._core.arrays import to_dense
 from skdeep._core.network import forward
 from skdeep._core.pseudo_labels import PSEUDO_LABELS, multilabel_pseudo_labels
 from skdeep._core.xp import in_library_of, is_numpy, numpy_dtype, to_numpy, xp_of

@@ -8,9 +8,7 @@ import pytest
 from scipy.special import expit, logsumexp
 
 from skdeep._core.activations import kl_sparsity
-from skdeep._core.arrays import (
-    Workspace,
-)
+from skdeep._core.arrays import Workspace
 from skdeep._core.rbm import (
     cd_gradient,
     free_energy,

@@ -6,9 +6,7 @@ from skdeep._core.arrays import (
     Workspace,
     gather_rows,
 )
-from skdeep._utils.validation import (
-    resolve_batch_size,
-)
+from skdeep._utils.validation import resolve_batch_size
 
 
 def test_workspace_reuses_memory_and_views_fewer_rows():
