@@ -22,7 +22,7 @@ class Workspace:
     temporaries cost page faults and cache misses comparable to the
     products themselves. ``Workspace(enabled=False)`` allocates fresh arrays.
     For arrays of another library (``like``), every request is a fresh
-    array on like's device: only numpy writes into buffers (see ``_xp``).
+    array on like's device: only numpy writes into buffers (see ``xp``).
     """
 
     def __init__(self, enabled=True, like=None):
