@@ -386,13 +386,16 @@ class FineTuningMixin(ABC):
         rows = np.arange(len(T))
         if not stopping:
             return rows, None
-        if len(rows) < 2:
-            raise ValueError(
-                "early_stopping=True holds out validation_fraction of the "
-                "labeled rows, which needs at least 2 labeled rows; got 1 sample. "
-                "Pass more labeled rows or set early_stopping=False."
-            )
         n_held_out = int(np.ceil(self.validation_fraction * len(rows)))
+        if n_held_out < 2 or len(rows) - n_held_out < 1:
+            raise ValueError(
+                "The validation set is too small: early_stopping=True holds out "
+                f"validation_fraction={self.validation_fraction} of the labeled "
+                f"rows, {n_held_out} of {len(rows)} sample"
+                f"{'' if len(rows) == 1 else 's'}, and needs at least 2 held "
+                "out and 1 to train on. Increase validation_fraction, pass more "
+                "labeled rows, or set early_stopping=False."
+            )
         strata = self._stratify(T)
         if strata is not None:  # stratify like MLPClassifier, when data allow
             n_classes = T.shape[1]
