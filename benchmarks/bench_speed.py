@@ -75,7 +75,7 @@ def digits():
 
 def gemm_section(report, sizes):
     n_samples, n_visible, n_hidden = sizes
-    batch = auto_batch_size(n_samples)
+    batch = auto_batch_size(n_samples, "dbn")
     shapes = [(batch, n_visible, n_hidden), (batch, n_hidden, n_visible)]
     shapes.append((n_visible, batch, n_hidden))
     rows, peaks = [], {}
@@ -93,7 +93,7 @@ def gemm_section(report, sizes):
 
 def pretraining_runs(X, n_hidden, epochs):
     """name -> (factory, batch size) for one layer of pretraining."""
-    ours = auto_batch_size(X.shape[0])
+    ours = auto_batch_size(X.shape[0], "dbn")
     return {
         "DBNTransformer": (
             lambda: DBNTransformer(
