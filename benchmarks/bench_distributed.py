@@ -13,7 +13,6 @@ extra: ``pip install ".[distributed]"``).
 """
 
 import contextlib
-import platform
 import sys
 import time
 import warnings
@@ -27,7 +26,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import Report  # noqa: E402
+from _common import Report, machine  # noqa: E402
 
 from skdeep import StackedAutoencoderClassifier  # noqa: E402
 
@@ -131,10 +130,8 @@ def main():
     X = X / 16
     report = Report()
     report.add(
-        "# Distributed search benchmark\n\n"
-        f"{platform.processor() or platform.machine()}, Python "
-        f"{platform.python_version()}; 32 candidates x 2 folds = 64 fits of "
-        "StackedAutoencoderClassifier((128,)) on digits.\n"
+        f"# Distributed search benchmark\n\n{machine()}; 32 candidates x 2 "
+        "folds = 64 fits of StackedAutoencoderClassifier((128,)) on digits.\n"
     )
     runs = {
         "GridSearchCV, serial (one process, every BLAS thread)": timed_search(X, y),

@@ -28,14 +28,12 @@ Run: ``python benchmarks/bench_family.py --data ../shared/data/mnist_dev.npz``
 """
 
 import argparse
-import platform
 import sys
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
-import sklearn
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
@@ -46,7 +44,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import RESULTS, SEED, Report, load_mnist, probe  # noqa: E402
+from _common import RESULTS, SEED, Report, load_mnist, machine, probe  # noqa: E402
 
 import skdeep  # noqa: E402
 
@@ -256,12 +254,7 @@ def main():
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     report = Report()
-    report.add(
-        "# Estimator family benchmark\n\n"
-        f"{platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}, numpy {np.__version__}, "
-        f"scikit-learn {sklearn.__version__}.\n"
-    )
+    report.add(f"# Estimator family benchmark\n\n{machine()}.\n")
     if args.only in (None, "regression"):
         regression(report)
     if args.only in (None, "multilabel", "streaming"):
