@@ -400,3 +400,20 @@ def test_early_stopping_without_a_validation_set_raises(cls, n_rows, fraction):
     assert not hasattr(est, "n_iter_")
     est.set_params(validation_fraction=0.2).fit(*data_for(cls))
     assert len(est.validation_scores_) == est.n_iter_
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_warm_start_refit_needs_the_fitted_classes(cls):
+    """As in MLPClassifier: a warm refit on fewer classes is an error that
+    leaves the model as it was; partial_fit takes any subset of them."""
+    X, y = digits()
+    est = cls(**FAST, warm_start=True).fit(X, y)
+    coef = est.output_coef_.copy()
+    fewer = y < 5
+    with pytest.raises(ValueError, match="warm_start can only be used where y"):
+        est.fit(X[fewer], y[fewer])
+    np.testing.assert_array_equal(est.output_coef_, coef)
+    est.fit(X, y)  # the same classes go on
+    assert list(est.classes_) == list(range(10))
+    est.partial_fit(X[fewer], y[fewer])
+    assert list(est.classes_) == list(range(10))

@@ -204,6 +204,18 @@ class ClassifierHeadMixin(ClassifierMixin):
             )
         return found if head == "sigmoid" else classes
 
+    def _check_warm_start_targets(self, targets):
+        """As in MLPClassifier: a ``warm_start`` refit needs y to hold every
+        fitted class (``partial_fit`` takes any subset)."""
+        if targets.head == "softmax" and not targets.T.any(axis=0).all():
+            present = self.classes_[targets.T.any(axis=0)]
+            raise ValueError(
+                "warm_start can only be used where y has the same classes as "
+                f"in the previous call to fit. Previously got "
+                f"{list(self.classes_)}, y has {list(present)}. Fit a new model "
+                "(warm_start=False) for other classes."
+            )
+
     def _labeled_rows(self, y):
         """Boolean mask of the rows whose label is not ``unlabeled_label``."""
         if self.unlabeled_label is None:

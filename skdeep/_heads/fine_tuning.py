@@ -163,6 +163,12 @@ class FineTuningMixin(ABC):
         (None: no such phase, as for regression)."""
         return None
 
+    def _check_warm_start_targets(self, targets):
+        """A ValueError when a ``warm_start`` refit's targets do not match
+        the fitted ones (beyond their shape, which ``_validate_targets``
+        checks, nothing by default)."""
+        return None
+
     def _learning_rate(self):
         if self.learning_rate_init == "auto":
             return AUTO_FINE_TUNING_RATE
@@ -202,7 +208,7 @@ class FineTuningMixin(ABC):
             )
         targets = self._validate_targets(X, y, continuing, classes, weights)
         weights = self._check_labeled_weights(weights, targets)
-        self._set_targets(targets)
+        self._set_targets(targets, warm_refit=continuing and not partial)
         stream = streaming_state(self, continuing, X) if partial else None
         if not partial:
             self._stream = None
@@ -236,8 +242,11 @@ class FineTuningMixin(ABC):
             semi_supervised=bool(unlabeled.any()),
         )
 
-    def _set_targets(self, targets):
-        """Set the fitted attributes the target encoding defines."""
+    def _set_targets(self, targets, warm_refit=False):
+        """Set the fitted attributes the target encoding defines, once a
+        ``warm_start`` refit's targets are checked against the fitted ones."""
+        if warm_refit:
+            self._check_warm_start_targets(targets)
         for name, value in targets.fitted.items():
             setattr(self, name, value)
 
