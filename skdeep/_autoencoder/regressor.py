@@ -230,8 +230,9 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, SupervisedSAE):
         Best validation score (None without early stopping).
 
     n_iter_ : int
-        Fine-tuning epochs run (summed over ``warm_start`` fits and
-        ``partial_fit`` calls).
+        Fine-tuning epochs run by the last call to ``fit`` or ``partial_fit``
+        (as in ``MLPClassifier``; ``loss_curve_`` goes on across
+        ``warm_start`` fits and ``partial_fit`` calls).
 
     See Also
     --------

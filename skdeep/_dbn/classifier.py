@@ -282,8 +282,9 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         Best validation score (None without early stopping).
 
     n_iter_ : int
-        Fine-tuning epochs run (summed over ``warm_start`` fits and
-        ``partial_fit`` calls).
+        Fine-tuning epochs run by the last call to ``fit`` or ``partial_fit``
+        (as in ``MLPClassifier``; ``loss_curve_`` goes on across
+        ``warm_start`` fits and ``partial_fit`` calls).
 
     label_coef_ : ndarray of shape (n_classes, hidden_layer_sizes[-1]) or None
         Weights between the label units and the top hidden layer ("up-down";

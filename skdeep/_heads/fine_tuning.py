@@ -421,7 +421,8 @@ class FineTuningMixin(ABC):
     def _set_fine_tuned(self, result, continuing, stopping):
         previous = self.loss_curve_ if continuing else []
         self.loss_curve_ = previous + result.loss_curve
-        self.n_iter_ = len(self.loss_curve_)
+        # as in MLPClassifier: the epochs of this call; the curve goes on
+        self.n_iter_ = len(result.loss_curve)
         self.best_loss_ = None if stopping else min(self.loss_curve_, default=None)
         self.validation_scores_ = result.validation_scores if stopping else None
         self.best_validation_score_ = result.best_validation_score if stopping else None
