@@ -32,7 +32,7 @@ ESTIMATORS = [
 
 
 def datasets(mnist_path):
-    """name -> (X_train, X_test, y_train) of each dataset."""
+    """name -> (X_train, X_test, y_train, y_test) of each dataset."""
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
@@ -47,7 +47,7 @@ def datasets(mnist_path):
             stratify=d["y"],
             random_state=0,
         )
-    return {k: (v[0], v[1], v[2]) for k, v in out.items()}
+    return out
 
 
 def outputs(mnist_path, out_file):
@@ -58,7 +58,7 @@ def outputs(mnist_path, out_file):
 
     warnings.simplefilter("ignore")
     saved = {}
-    for data_name, (X_train, X_test, y_train) in datasets(mnist_path).items():
+    for data_name, (X_train, X_test, y_train, _) in datasets(mnist_path).items():
         for name in ESTIMATORS:
             model = getattr(skdeep, name)(random_state=0)
             target = y_train.astype(float) if "Regressor" in name else y_train

@@ -1,6 +1,6 @@
-"""What the stacked-autoencoder estimators share: parameters, their
-documentation, greedy layer-wise pretraining and the encoder and decoder
-passes."""
+"""What the stacked-autoencoder estimators share: parameter constraints,
+greedy layer-wise pretraining, the encoder and decoder passes, and the
+supervised base of the classifier and regressor."""
 
 from numbers import Integral, Real
 

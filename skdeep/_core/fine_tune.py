@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from skdeep._core.loops import run_epochs
+from skdeep._core.loops import STOPPED, run_epochs
 from skdeep._core.xp import copy
 
 
@@ -159,7 +159,7 @@ def _print_phase(result, max_iter, tol, n_iter_no_change, began):
             f"{watched} gained less than tol={tol:g} for {n_iter_no_change + 1} epochs"
         )
     elif epochs < max_iter:
-        reason = "diverged; the weights from before that epoch are kept"
+        reason = STOPPED["diverged"]
     else:
         reason = f"reached max_iter={max_iter}"
     line = f"fine-tuning: {epochs} of at most {max_iter} epochs"

@@ -16,7 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from skdeep._core.xp import all_finite, copy
 
 # A run's curves, and why it stopped (see STOPPED).
-History = namedtuple("History", ["loss", "monitor", "stopped"], defaults=[None])
+History = namedtuple("History", ["loss", "monitor", "stopped"])
 
 # Why a run of epochs stopped, for ``verbose`` lines.
 STOPPED = {

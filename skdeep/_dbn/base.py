@@ -1,5 +1,5 @@
-"""What DBNTransformer and DBNClassifier share: parameters, their documentation,
-greedy RBM pretraining and the deterministic up- and down-passes."""
+"""What the three DBN estimators share: parameter constraints, greedy RBM
+pretraining and the deterministic up- and down-passes."""
 
 from collections import namedtuple
 from numbers import Integral, Real
