@@ -154,6 +154,18 @@ UP_DOWN_CHECKS = (
 )
 
 
+EARLY_STOPPING_REASON = (
+    "as in MLPClassifier, partial_fit raises a ValueError with "
+    "early_stopping=True (tested in test_mlp_conventions.py); the settings "
+    "with early stopping run every other check"
+)
+EARLY_STOPPING_CHECKS = (
+    "check_fit_score_takes_y",
+    "check_n_features_in_after_fitting",
+    "check_estimators_partial_fit_n_features",
+)
+
+
 def expected_failed_checks(estimator):
     """Checks each instance is expected to fail, with the reason."""
     params = estimator.get_params()
@@ -162,9 +174,12 @@ def expected_failed_checks(estimator):
         return {}
     if params.get("fine_tuning") == "up-down":
         return dict.fromkeys(UP_DOWN_CHECKS, UP_DOWN_REASON)
-    if deterministic:
-        return {}
-    return dict.fromkeys(SAMPLE_WEIGHT_CHECKS, STOCHASTIC_WEIGHTS_REASON)
+    failing = {}
+    if params.get("early_stopping"):
+        failing |= dict.fromkeys(EARLY_STOPPING_CHECKS, EARLY_STOPPING_REASON)
+    if not deterministic:
+        failing |= dict.fromkeys(SAMPLE_WEIGHT_CHECKS, STOCHASTIC_WEIGHTS_REASON)
+    return failing
 
 
 def public_estimators():

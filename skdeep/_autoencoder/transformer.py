@@ -19,6 +19,7 @@ from skdeep._utils.mixins import StreamedPretrainingMixin
 from skdeep._utils.validation import (
     FLOATS,
     decode_codes,
+    finite_outputs,
     make_rng,
     map_rows,
     restore_on_error,
@@ -363,7 +364,7 @@ class StackedAutoencoderTransformer(
             R = self._decode_stack(self._top_codes(X_chunk))
             return xp.sum((X_chunk - R) ** 2, axis=1, keepdims=True, dtype=xp.float64)
 
-        errors = apply_in_chunks(squared_errors, X, 1, xp.float64)
+        errors = finite_outputs(apply_in_chunks(squared_errors, X, 1, xp.float64), self)
         return -float(xp.mean(errors)) / X.shape[1]
 
     def __sklearn_tags__(self):

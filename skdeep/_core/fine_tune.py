@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from skdeep._core.loops import STOPPED, run_epochs
+from skdeep._core.loops import STOPPED, TrainingDiverged, run_epochs
 from skdeep._core.xp import copy
 
 
@@ -31,6 +31,7 @@ class FineTuneResult:
     best_loss: float = np.inf
     best_validation_score: float = -np.inf
     converged: bool = False
+    diverged: bool = False
 
 
 def fine_tune(
@@ -60,6 +61,8 @@ def fine_tune(
     ``MLPClassifier`` does, unless ``warn_at_max_iter`` is False (a run
     meant to last a fixed number of epochs). ``averaging``: the decay of the
     moving average of the weights over epochs, 0 for the last epoch's.
+    A diverging epoch raises ``TrainingDiverged``, unless early stopping
+    holds a best epoch to fall back on.
     """
     result = FineTuneResult()
     best_params, average, no_improvement = None, None, 0
@@ -68,18 +71,22 @@ def fine_tune(
         start = time.perf_counter()
         if before_epoch is not None:
             before_epoch(epoch, params)
-        history = run_epochs(
-            step,
-            params,
-            optimizer,
-            n_samples=n_samples,
-            n_epochs=1,
-            batch_size=batch_size,
-            rng=rng,
-            label="fine-tuning ",
-            first_epoch=epoch,
-        )
-        if not history.loss:  # diverged: warned, and the weights were restored
+        try:
+            history = run_epochs(
+                step,
+                params,
+                optimizer,
+                n_samples=n_samples,
+                n_epochs=1,
+                batch_size=batch_size,
+                rng=rng,
+                label="fine-tuning ",
+                first_epoch=epoch,
+            )
+        except TrainingDiverged as error:
+            if best_params is None:  # nothing to fall back on
+                raise
+            _diverged_after_best(result, error)
             break
         average = _moving_average(average, params, averaging)
         kept = params if average is None else average
@@ -96,7 +103,7 @@ def fine_tune(
     if verbose and max_iter:
         _print_phase(result, max_iter, tol, n_iter_no_change, began)
     _keep(params, best_params if best_params is not None else average)
-    ended_early = result.converged or len(result.loss_curve) < max_iter
+    ended_early = result.converged or result.diverged
     if warn_at_max_iter and not ended_early and max_iter > 0:
         _warn_not_converged(max_iter)
     return result
@@ -123,6 +130,18 @@ def _moving_average(average, params, decay):
         a *= decay
         a += p
     return average
+
+
+def _diverged_after_best(result, error):
+    """Early stopping holds the best epoch's weights: as in MLPClassifier,
+    a diverging epoch ends the run with them (its loss and validation
+    score NaN) and a warning rather than an error."""
+    result.loss_curve.append(float("nan"))
+    result.validation_scores.append(float("nan"))
+    result.diverged = True
+    warnings.warn(
+        f"{error} The best epoch's weights are kept.", ConvergenceWarning, stacklevel=5
+    )
 
 
 def _warn_not_converged(max_iter):
@@ -158,7 +177,7 @@ def _print_phase(result, max_iter, tol, n_iter_no_change, began):
         reason = (
             f"{watched} gained less than tol={tol:g} for {n_iter_no_change + 1} epochs"
         )
-    elif epochs < max_iter:
+    elif result.diverged:
         reason = STOPPED["diverged"]
     else:
         reason = f"reached max_iter={max_iter}"

@@ -7,11 +7,9 @@ two callables, so autoencoders and RBMs share it.
 """
 
 import time
-import warnings
 from collections import namedtuple
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 
 from skdeep._core.xp import all_finite, copy
 
@@ -22,8 +20,14 @@ History = namedtuple("History", ["loss", "monitor", "stopped"])
 STOPPED = {
     "cap": "ran all {n_epochs} epochs",
     "plateau": "loss plateaued (tol {tol:g})",
-    "diverged": "diverged; the weights from before that epoch are kept",
+    "diverged": "diverged; the best epoch's weights are kept",
 }
+
+
+class TrainingDiverged(ValueError):
+    """A run of epochs diverged: a loss exploded or a weight stopped being
+    finite (the parameters are back at their values at the start of that
+    epoch when it is raised)."""
 
 
 class Stream:
@@ -106,10 +110,10 @@ def run_epochs(
     When a loss or a parameter stops being finite, or a minibatch loss exceeds
     ``DIVERGENCE_FACTOR`` times the first one (a learning rate too large: the
     weights explode long before they overflow), the parameters are restored
-    to their values at the start of that epoch,
-    a ``ConvergenceWarning`` is raised and training stops: the caller never
-    gets NaN weights. Overflow on the way there is expected, so numpy's
-    floating-point warnings are silenced in favour of that one warning.
+    to their values at the start of that epoch and :class:`TrainingDiverged`
+    (a ``ValueError`` that says what to do) is raised: no caller ever gets
+    NaN weights. Overflow on the way there is expected, so numpy's
+    floating-point warnings are silenced in favour of that error.
     ``tol > 0`` stops training early once the loss has plateaued (see
     :func:`plateaued`).
     """
@@ -119,9 +123,7 @@ def run_epochs(
         batches = minibatches(n_samples, batch_size, rng)
         epoch_loss = _one_epoch(step, params, optimizer, batches, divergence)
         if epoch_loss is None:
-            _warn_diverged(label, first_epoch + epoch)
-            history = history._replace(stopped="diverged")
-            break
+            raise TrainingDiverged(_diverged_message(label, first_epoch + epoch))
         history.loss.append(epoch_loss / n_samples)
         if monitor is not None:
             history.monitor.append(monitor(params))
@@ -213,13 +215,14 @@ def plateaued(losses, tol):
     return True
 
 
-def _warn_diverged(label, epoch):
-    warnings.warn(
-        f"{label}training diverged in epoch {epoch + 1} (the loss exploded or the "
-        "weights became infinite or NaN); the weights from before that epoch are "
-        "kept and training stopped. Lower the learning rate.",
-        ConvergenceWarning,
-        stacklevel=4,
+def _diverged_message(label, epoch):
+    where = label.strip() or "training"
+    return (
+        f"{where}: training diverged in epoch {epoch + 1}: the loss exploded or "
+        "the solver produced non-finite parameter weights. The input data may "
+        "contain large values and need to be preprocessed (StandardScaler, "
+        "MinMaxScaler), or the learning rate is too large: lower "
+        "pretrain_learning_rate or learning_rate_init."
     )
 
 

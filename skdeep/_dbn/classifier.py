@@ -144,14 +144,13 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         Hold out ``validation_fraction`` of the labeled rows (stratified for
         single-label classes), stop when their score (accuracy, or R^2 for
         regression) has not improved by ``tol`` for ``n_iter_no_change``
-        epochs, and restore the best weights. ``partial_fit`` does no early
-        stopping, as in ``MLPClassifier``.
+        epochs, and restore the best weights (``partial_fit`` refuses it).
 
     validation_fraction : float, default=0.1
         Fraction of labeled rows held out for early stopping.
 
-    n_iter_no_change : int, default=10
-        Epochs without improvement by ``tol`` before stopping.
+    n_iter_no_change : int or np.inf, default=10
+        Epochs without improvement by ``tol`` before stopping (np.inf: never).
 
     tol : float, default=1e-4
         Improvement of the training loss (or, with early stopping, of the
@@ -420,10 +419,10 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         tags.classifier_tags.multi_label = not self._generative
         return tags
 
-    def _learning_rate(self):
+    def _learning_rate(self, pretraining=False):
         if self._generative and self.learning_rate_init == "auto":
             return up_down.AUTO["learning_rate"]
-        return super()._learning_rate()
+        return super()._learning_rate(pretraining)
 
     def _batch_size(self, n_samples):
         if self._generative and self.batch_size == "auto":

@@ -112,14 +112,13 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         Hold out ``validation_fraction`` of the labeled rows (stratified for
         single-label classes), stop when their score (accuracy, or R^2 for
         regression) has not improved by ``tol`` for ``n_iter_no_change``
-        epochs, and restore the best weights. ``partial_fit`` does no early
-        stopping, as in ``MLPClassifier``.
+        epochs, and restore the best weights (``partial_fit`` refuses it).
 
     validation_fraction : float, default=0.1
         Fraction of labeled rows held out for early stopping.
 
-    n_iter_no_change : int, default=10
-        Epochs without improvement by ``tol`` before stopping.
+    n_iter_no_change : int or np.inf, default=10
+        Epochs without improvement by ``tol`` before stopping (np.inf: never).
 
     tol : float, default=1e-4
         Improvement of the training loss (or, with early stopping, of the

@@ -15,6 +15,7 @@ from skdeep._utils.validation import (
     FLOATS,
     check_positive_int,
     decode_codes,
+    finite_outputs,
     make_rng,
     map_rows,
     restore_on_error,
@@ -337,7 +338,8 @@ class DBNTransformer(
             V = self._prepare_visibles(X_chunk)
             return -free_energy(V, W, b_hid, b_vis, self.visible_units_)[:, None]
 
-        return apply_in_chunks(negative_free_energy, X, 1, W.dtype)[:, 0]
+        energies = apply_in_chunks(negative_free_energy, X, 1, W.dtype)
+        return finite_outputs(energies, self)[:, 0]
 
     def score(self, X, y=None):
         """Mean negative free energy of the rows of X (higher is better).

@@ -204,16 +204,19 @@ class ClassifierHeadMixin(ClassifierMixin):
             )
         return found if head == "sigmoid" else classes
 
-    def _check_warm_start_targets(self, targets):
-        """As in MLPClassifier: a ``warm_start`` refit needs y to hold every
-        fitted class (``partial_fit`` takes any subset)."""
-        if targets.head == "softmax" and not targets.T.any(axis=0).all():
-            present = self.classes_[targets.T.any(axis=0)]
+    def _check_warm_start_targets(self, y):
+        """As in MLPClassifier: a ``warm_start`` refit needs y to hold the
+        classes of the first fit, all of them (``partial_fit`` takes any
+        subset)."""
+        if self.output_activation_ != "softmax" or y.ndim != 1:
+            return
+        found = np.unique(y[self._labeled_rows(y)])
+        if not np.array_equal(found, self.classes_):
             raise ValueError(
-                "warm_start can only be used where y has the same classes as "
-                f"in the previous call to fit. Previously got "
-                f"{list(self.classes_)}, y has {list(present)}. Fit a new model "
-                "(warm_start=False) for other classes."
+                "warm_start can only be used where `y` has the same classes as "
+                f"in the previous call to fit. Previously got {self.classes_}, "
+                f"`y` has {found}. Fit a new model (warm_start=False) for "
+                "other classes."
             )
 
     def _labeled_rows(self, y):

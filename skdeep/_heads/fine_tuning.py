@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight
 
 from skdeep._core.arrays import (
@@ -57,8 +56,11 @@ from skdeep._utils.validation import (
     validate_fitted_input,
 )
 
-# learning_rate_init="auto": Adam's step size for fine-tuning.
+# learning_rate_init="auto": Adam's step size for fine-tuning, and for the
+# partial_fit calls that also pretrain (the stack still moves under the
+# output layer there, and each row is seen few times).
 AUTO_FINE_TUNING_RATE = 3e-3
+AUTO_STREAM_PRETRAINING_RATE = 1e-2
 
 # input_dropout="auto": this fraction from this many input features on.
 AUTO_INPUT_DROPOUT = 0.2
@@ -75,7 +77,10 @@ FINE_TUNING_PARAMETER_CONSTRAINTS = {
     "input_dropout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
     "early_stopping": ["boolean"],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "n_iter_no_change": [
+        Interval(Integral, 1, None, closed="left"),
+        Options(Real, {np.inf}),
+    ],
     "tol": [Interval(Real, 0, None, closed="left")],
     "weight_averaging": [Interval(Real, 0, 1, closed="left")],
     "warm_start": ["boolean"],
@@ -163,16 +168,20 @@ class FineTuningMixin(ABC):
         (None: no such phase, as for regression)."""
         return None
 
-    def _check_warm_start_targets(self, targets):
-        """A ValueError when a ``warm_start`` refit's targets do not match
+    def _check_warm_start_targets(self, y):
+        """A ValueError when a ``warm_start`` refit's targets y do not match
         the fitted ones (beyond their shape, which ``_validate_targets``
         checks, nothing by default)."""
         return None
 
-    def _learning_rate(self):
-        if self.learning_rate_init == "auto":
-            return AUTO_FINE_TUNING_RATE
-        return self.learning_rate_init
+    def _learning_rate(self, pretraining=False):
+        """Adam's step size; ``pretraining``: for a ``partial_fit`` call
+        that also pretrained."""
+        if self.learning_rate_init != "auto":
+            return self.learning_rate_init
+        if pretraining:
+            return AUTO_STREAM_PRETRAINING_RATE
+        return AUTO_FINE_TUNING_RATE
 
     def _input_dropout(self, n_features):
         if self.input_dropout == "auto":
@@ -184,13 +193,20 @@ class FineTuningMixin(ABC):
         """Pretrain (unless going on from a fitted model), then fine-tune.
 
         ``partial``: one streaming call (``partial_fit``), going on from
-        the previous ones: the first ``pretrain_iter`` calls train one epoch
-        of layer-wise pretraining on every row of X, the later ones one
-        fine-tuning epoch on its labeled rows.
+        the previous ones: each of the first ``pretrain_iter`` calls trains
+        one epoch of layer-wise pretraining on every row of X, and every
+        call then trains one fine-tuning epoch on its labeled rows, so that
+        the model predicts after each call.
         """
         continuing = (partial or self.warm_start) and self._can_continue()
         streaming = partial and getattr(self, "_stream", None) is not None
         continuing = continuing or streaming
+        if partial and self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True, as in "
+                "MLPClassifier: a chunk is one epoch's worth of updates, with "
+                "nothing to hold out. Set early_stopping=False to stream."
+            )
         if partial and classes is None and not continuing and self._needs_classes:
             raise ValueError(
                 "classes must be passed on the first call to partial_fit: "
@@ -198,6 +214,8 @@ class FineTuningMixin(ABC):
             )
         # targets and row weights stay on the host (numpy), X goes where it is
         X, y = self._validate_data_and_targets(X, to_host(y), continuing)
+        if continuing and not partial:
+            self._check_warm_start_targets(y)
         weights = None
         if sample_weight is not None:
             weights = _check_sample_weight(
@@ -208,24 +226,26 @@ class FineTuningMixin(ABC):
             )
         targets = self._validate_targets(X, y, continuing, classes, weights)
         weights = self._check_labeled_weights(weights, targets)
-        self._set_targets(targets, warm_refit=continuing and not partial)
+        self._set_targets(targets)
         stream = streaming_state(self, continuing, X) if partial else None
         if not partial:
             self._stream = None
         if stream is None:
             rng = device_random(make_rng(self.random_state), X)
+            if not continuing:
+                self._pretrain_rows(X, weights, targets, rng, None)
         else:
             rng = stream.rng
-        pretraining = _streaming_pretrains(stream, self.pretrain_iter)
-        if pretraining or not (partial or continuing) or _stack_missing(stream):
-            if stream is not None:  # a stack with no pretraining is only made
+            pretraining = _streaming_pretrains(stream, self.pretrain_iter)
+            if pretraining or _stack_missing(stream):
+                # a stack with no pretraining is only made
                 stream.epochs = int(pretraining)
-            self._pretrain_rows(X, weights, targets, rng, stream)
+                self._pretrain_rows(X, weights, targets, rng, stream)
+            stream.extra["learning rate"] = self._learning_rate(pretraining)
         if not continuing:
             self._reset_fine_tuning()
-        if not pretraining:
-            max_iter = 1 if partial else self.max_iter
-            self._fine_tune(X, targets, weights, rng, continuing, max_iter, stream)
+        max_iter = 1 if partial else self.max_iter
+        self._fine_tune(X, targets, weights, rng, continuing, max_iter, stream)
         return self
 
     def _pretrain_rows(self, X, weights, targets, rng, stream):
@@ -242,11 +262,8 @@ class FineTuningMixin(ABC):
             semi_supervised=bool(unlabeled.any()),
         )
 
-    def _set_targets(self, targets, warm_refit=False):
-        """Set the fitted attributes the target encoding defines, once a
-        ``warm_start`` refit's targets are checked against the fitted ones."""
-        if warm_refit:
-            self._check_warm_start_targets(targets)
+    def _set_targets(self, targets):
+        """Set the fitted attributes the target encoding defines."""
         for name, value in targets.fitted.items():
             setattr(self, name, value)
 
@@ -305,9 +322,7 @@ class FineTuningMixin(ABC):
             )
             rows, unlabeled = np.arange(len(rows)), np.arange(len(rows), len(used))
             prepare = None
-        # as in MLPClassifier, partial_fit does no early stopping: a chunk is
-        # one epoch's worth of updates, not a run to stop
-        stopping = self.early_stopping and stream is None
+        stopping = self.early_stopping  # never in partial_fit (see _fit)
         train, held_out = self._early_stopping_split(T, rng, stopping)
         tuning = Tuning(X, prepare, layers, params, rng)
         if held_out is not None:
@@ -318,6 +333,7 @@ class FineTuningMixin(ABC):
             tuning.optimizer = stream.extra.setdefault(
                 "fine-tuning", Adam(params, self._learning_rate())
             )
+            tuning.optimizer.learning_rate = stream.extra["learning rate"]
         result = self._run_fine_tuning(
             tuning, rows[train], T[train], w, max_iter=max_iter, warn=max_iter > 1
         )
@@ -430,13 +446,6 @@ class FineTuningMixin(ABC):
     def _output_logits(self, X):
         """Output-layer logits of the rows of X (validated against the fit)."""
         X = validate_fitted_input(self, X)
-        if self.output_coef_ is None:
-            raise NotFittedError(
-                f"This {type(self).__name__} has only pretrained so far: its "
-                f"first pretrain_iter={self.pretrain_iter} partial_fit calls "
-                "pretrain the stack and later calls fine-tune it; call "
-                "partial_fit more times before predicting."
-            )
 
         def logits(X_chunk):
             return self._top_codes(X_chunk) @ self.output_coef_ + self.output_intercept_
@@ -461,9 +470,9 @@ class FineTuningMixin(ABC):
 
 
 def _streaming_pretrains(stream, pretrain_iter):
-    """Whether this ``partial_fit`` call pretrains (counting it) instead of
-    fine-tuning: the first ``pretrain_iter`` calls do, unless the stream goes
-    on from ``fit``."""
+    """Whether this ``partial_fit`` call pretrains (counting it) before its
+    fine-tuning epoch: the first ``pretrain_iter`` calls do, unless the
+    stream goes on from ``fit``."""
     if stream is None or stream.pretraining_calls is None:
         return False
     if stream.pretraining_calls >= pretrain_iter:
@@ -493,4 +502,5 @@ def _merge_results(first, second):
             first.best_validation_score, second.best_validation_score
         ),
         converged=second.converged,
+        diverged=first.diverged or second.diverged,
     )

@@ -19,6 +19,7 @@ from skdeep._core.xp import in_library_of, numpy_dtype, to_numpy, xp_of
 from skdeep._heads.fine_tuning import Targets
 from skdeep._utils.validation import (
     FLOATS,
+    finite_outputs,
     restore_on_error,
     same_library,
     validate_data,
@@ -207,6 +208,7 @@ class RegressorHeadMixin(RegressorMixin):
         xp = xp_of(outputs)
         outputs *= xp.astype(self.target_scale_, outputs.dtype)
         outputs += xp.astype(self.target_mean_, outputs.dtype)
+        outputs = finite_outputs(outputs, self)
         return xp.reshape(outputs, (-1,)) if self._single_output else outputs
 
     def __sklearn_tags__(self):

@@ -13,7 +13,7 @@ from sklearn.utils.validation import validate_data as sklearn_validate_data
 
 from skdeep._core.arrays import apply_in_chunks, value_range
 from skdeep._core.loops import Stream
-from skdeep._core.xp import device_random, xp_of
+from skdeep._core.xp import all_finite, device_random, xp_of
 
 
 def check_hidden_layer_sizes(hidden_layer_sizes):
@@ -129,9 +129,24 @@ def validate_fitted_input(estimator, X, method="transform"):
 
 
 def map_rows(fn, estimator, X, n_outputs):
-    """``fn`` over row chunks of X, in the dtype of X and the fitted weights."""
+    """``fn`` over row chunks of X, in the dtype of X and the fitted weights
+    (a ValueError, see :func:`finite_outputs`, where some are not finite)."""
     dtype = xp_of(X).result_type(X.dtype, estimator.coefs_[0].dtype)
-    return apply_in_chunks(fn, X, n_outputs, dtype)
+    return finite_outputs(apply_in_chunks(fn, X, n_outputs, dtype), estimator)
+
+
+def finite_outputs(values, estimator):
+    """``values``, computed by a fitted estimator from finite inputs, or a
+    ValueError that says why some are not finite and what to do."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        if all_finite(values):
+            return values
+    raise ValueError(
+        f"{type(estimator).__name__} produced non-finite outputs: the input "
+        "holds values too large for the fitted model (they overflow on the "
+        f"way through it, in {values.dtype}). Scale X the way the training "
+        "data were scaled (StandardScaler, MinMaxScaler) before this call."
+    )
 
 
 def decode_codes(estimator, X, down_pass):

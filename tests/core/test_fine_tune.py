@@ -5,6 +5,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from skdeep._core.fine_tune import fine_tune
+from skdeep._core.loops import TrainingDiverged
 from skdeep._core.optim import SGD
 
 
@@ -66,10 +67,20 @@ def test_early_stopping_restores_the_best_validation_weights():
     assert final == 2.0  # parameters of epoch 2, the best one
 
 
-def test_diverged_epoch_ends_fine_tuning_with_previous_weights():
+def test_diverged_epoch_raises():
+    with pytest.raises(TrainingDiverged, match="diverged in epoch 3"):
+        _run([1.0, 0.5, np.nan, 0.1])
+
+
+def test_diverged_epoch_with_early_stopping_keeps_the_best_weights():
+    """As in MLPClassifier: the best epoch's weights, a NaN score and loss
+    for the diverged epoch, and a warning instead of an error."""
     with pytest.warns(ConvergenceWarning, match="diverged in epoch 3"):
-        result, final = _run([1.0, 0.5, np.nan, 0.1])
-    assert result.loss_curve == [1.0, 0.5] and final == 2.0
+        result, final = _run([1.0, 0.5, np.nan, 0.1], scores=[0.5, 0.9, 0.1, 0.1])
+    assert result.loss_curve[:2] == [1.0, 0.5] and np.isnan(result.loss_curve[2])
+    assert result.validation_scores[:2] == [0.5, 0.9]
+    assert np.isnan(result.validation_scores[2]) and len(result.validation_scores) == 3
+    assert final == 2.0 and result.diverged
 
 
 def _moving_average(values, decay):
@@ -101,7 +112,6 @@ def test_early_stopping_scores_and_restores_the_average():
     assert final == pytest.approx(averages[1])  # the average after epoch 2
 
 
-def test_averaging_skips_a_diverged_epoch():
-    with pytest.warns(ConvergenceWarning, match="diverged in epoch 3"):
-        _, final = _run([1.0, 0.5, np.nan, 0.1], averaging=0.5)
-    assert final == pytest.approx(1.5)
+def test_a_diverged_epoch_raises_with_averaging_too():
+    with pytest.raises(TrainingDiverged, match="diverged in epoch 3"):
+        _run([1.0, 0.5, np.nan, 0.1], averaging=0.5)

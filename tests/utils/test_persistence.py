@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.datasets import load_diabetes, load_digits
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils.validation import check_is_fitted
 
@@ -248,15 +248,15 @@ def test_gaussian_visibles_at_any_scale(scale):
 
 
 @pytest.mark.parametrize("name", ["DBNClassifier", "StackedAutoencoderRegressor"])
-def test_diverging_fine_tuning_is_caught(name):
+def test_diverging_fine_tuning_raises_and_keeps_the_fitted_model(name):
     cls = getattr(skdeep, name)
     X, y = data_for(cls)
-    estimator = make(cls, learning_rate_init=1e8, max_iter=20, dropout=0.0)
-    with pytest.warns(ConvergenceWarning, match="diverged"):
+    estimator = make(cls, max_iter=20, dropout=0.0).fit(X, y)
+    before = outputs(estimator, X)
+    estimator.set_params(learning_rate_init=1e8, warm_start=True)
+    with pytest.raises(ValueError, match="fine-tuning: training diverged"):
         estimator.fit(X, y)
-    out = outputs(estimator, X)
-    assert np.isfinite(out).all()
-    assert all(np.isfinite(loss) for loss in estimator.loss_curve_)
+    np.testing.assert_array_equal(outputs(estimator, X), before)
 
 
 @pytest.mark.parametrize("name", ["DBNClassifier", "StackedAutoencoderClassifier"])
