@@ -147,6 +147,45 @@ def test_incremental_on_the_cluster_equals_local_partial_fit(
     )
 
 
+SIX = [
+    "DBNTransformer",
+    "StackedAutoencoderTransformer",
+    "DBNClassifier",
+    "StackedAutoencoderClassifier",
+    "DBNRegressor",
+    "StackedAutoencoderRegressor",
+]
+
+
+@pytest.mark.parametrize("n_blocks", [1, 2, 8, 32])
+@pytest.mark.parametrize("name", SIX)
+def test_incremental_over_any_number_of_blocks_leaves_a_working_model(
+    client, name, n_blocks
+):
+    """Incremental calls partial_fit once per block: whatever the number of
+    blocks, every estimator predicts (or transforms) afterwards."""
+    X, y = digits(400)
+    sizes = tuple(len(rows) for rows in np.array_split(np.arange(len(X)), n_blocks))
+    X_dask = da.from_array(X, chunks=(sizes, X.shape[1]))
+    y_dask = da.from_array(y, chunks=(sizes,))
+    assert X_dask.numblocks[0] == n_blocks
+    estimator = getattr(skdeep, name)((16,), random_state=0)
+    incremental = dask_ml_wrappers.Incremental(estimator)
+    if hasattr(estimator, "predict_proba"):
+        incremental.fit(X_dask, y_dask, classes=np.arange(10))
+        # one pass over the blocks already learns: above chance (0.1)
+        assert incremental.score(X_dask, y_dask) > 0.15
+    elif hasattr(estimator, "predict"):
+        incremental.fit(X_dask, y_dask)
+    if hasattr(estimator, "predict"):
+        out = incremental.predict(X_dask).compute()
+        assert out.shape == (len(X),) and np.isfinite(out.astype(float)).all()
+    else:
+        incremental.fit(X_dask)
+        out = incremental.transform(X_dask).compute()
+        assert out.shape == (len(X), 16) and np.isfinite(out).all()
+
+
 def test_a_fitted_model_travels_to_a_worker_and_back(client):
     X, y = digits()
     model = skdeep.DBNClassifier((16,), pretrain_iter=2, max_iter=5, random_state=0)

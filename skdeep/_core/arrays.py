@@ -5,7 +5,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import gen_batches
 
-from skdeep._core.xp import empty, is_numpy, take_rows, to_numpy, xp_of
+from skdeep._core.xp import all_finite, empty, is_numpy, take_rows, to_numpy, xp_of
 
 # Rows per chunk in transform-like methods: memory stays bounded by the output
 # plus one chunk of intermediate codes.
@@ -89,14 +89,16 @@ def standardize(X, mean, scale):
     return (to_dense(X) - mean) / scale
 
 
+@np.errstate(over="ignore", invalid="ignore")
 def standardization(X):
     """Column means and standard deviations (constant columns get scale 1),
-    in X's dtype, library and device."""
+    in X's dtype, library and device; a ValueError when they overflow."""
     if not is_numpy(X):
         xp = xp_of(X)
         mean = xp.mean(X, axis=0)
         scale = xp.sqrt(xp.mean((X - mean) ** 2, axis=0))
-        return mean, xp.where(scale < 1e-12, xp.ones_like(scale), scale)
+        scale = xp.where(scale < 1e-12, xp.ones_like(scale), scale)
+        return _finite_statistics(mean, scale)
     mean = column_means(X)
     # squared deviations summed chunk by chunk: no temporary the size of X
     sum_squares = np.zeros(X.shape[1])
@@ -106,7 +108,18 @@ def standardization(X):
     variance = sum_squares / X.shape[0]
     scale = np.sqrt(variance)
     scale[scale < 1e-12] = 1.0
-    return mean.astype(X.dtype), scale.astype(X.dtype)
+    return _finite_statistics(mean.astype(X.dtype), scale.astype(X.dtype))
+
+
+def _finite_statistics(mean, scale):
+    if all_finite(mean) and all_finite(scale):
+        return mean, scale
+    raise ValueError(
+        "The column means or standard deviations of X overflow its dtype, "
+        f"{mean.dtype}, so X cannot be standardized. The input data may "
+        "contain large values and need to be preprocessed: divide X by a "
+        "constant of its magnitude first."
+    )
 
 
 def apply_in_chunks(fn, X, n_outputs, dtype, rows=None):

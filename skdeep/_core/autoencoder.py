@@ -20,9 +20,10 @@ from skdeep._core.network import (
     affine,
     init_visible_bias,
     init_weights,
+    keep_mask,
     loss_and_gradient,
 )
-from skdeep._core.xp import as_numbers, zeros
+from skdeep._core.xp import zeros
 
 
 def init_layer(
@@ -65,8 +66,7 @@ def corrupt(X, fraction, rng):
     """A copy of dense X with each entry zeroed with probability ``fraction``."""
     if fraction == 0:
         return X
-    kept = rng.random(X.shape, dtype=X.dtype) >= fraction
-    return X * as_numbers(kept, X.dtype)
+    return X * keep_mask(rng, X.shape, 1.0 - fraction, 1.0, X.dtype)
 
 
 def layer_loss_and_gradient(

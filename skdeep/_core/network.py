@@ -231,21 +231,33 @@ def uniform_bits(rng, shape):
     return words.view(np.uint16)[:size].reshape(shape)
 
 
+def keep_mask(rng, shape, keep, scale, dtype):
+    """``scale`` with probability ``keep``, else 0, in ``dtype``.
+
+    The draws do not depend on ``dtype``: float32 and float64 fits of one
+    seed see the same masks (16-bit uniforms with numpy's PCG64, float64
+    uniforms with another numpy bit generator).
+    """
+    bits = uniform_bits(rng, shape)
+    if bits is not None:
+        return np.multiply(bits < 65536 * keep, scale, dtype=dtype)
+    if isinstance(rng, np.random.Generator):
+        kept = rng.random(shape) < keep
+    else:  # a DeviceRandom: the device's own stream
+        kept = rng.random(shape, dtype=dtype) < keep
+    return xp_of(kept).astype(kept, dtype) * scale
+
+
 def dropout_masks(acts_shapes, rate, rng, dtype):
     """Inverted-dropout masks: 0 with probability ``rate``, else 1 / (1 - rate).
 
     ``acts_shapes`` maps an activation index to its shape.
     """
     keep = 1.0 - rate
-    masks = {}
-    for i, shape in acts_shapes.items():
-        bits = uniform_bits(rng, shape)
-        if bits is None:  # another bit generator, or another library
-            kept = rng.random(shape, dtype=dtype) < keep
-            masks[i] = xp_of(kept).astype(kept, dtype) / keep
-        else:
-            masks[i] = np.multiply(bits < 65536 * keep, 1.0 / keep, dtype=dtype)
-    return masks
+    return {
+        i: keep_mask(rng, shape, keep, 1.0 / keep, dtype)
+        for i, shape in acts_shapes.items()
+    }
 
 
 def predict_output(params, layers, X):

@@ -84,7 +84,7 @@ def _sample_around(mean, visible_units, rng, n_labels=0, out=None):
     if visible_units == "bernoulli":
         sample = sample_bernoulli(main, rng, out)
     else:
-        sample = rng.standard_normal(main.shape, dtype=mean.dtype, out=out)
+        sample = standard_normal(rng, main.shape, mean.dtype, out)
         sample += main
     if not n_labels:
         return sample
@@ -95,11 +95,25 @@ def _sample_around(mean, visible_units, rng, n_labels=0, out=None):
 def sample_categorical(P, rng):
     """One one-hot row per row of probabilities P."""
     xp = xp_of(P)
-    u = rng.random((P.shape[0], 1), dtype=P.dtype)
+    u = rng.random((P.shape[0], 1)) if isinstance(rng, np.random.Generator) else None
+    u = rng.random((P.shape[0], 1), dtype=P.dtype) if u is None else u.astype(P.dtype)
     below = xp.astype(xp.cumulative_sum(P, axis=1) < u, xp.int64)
     index = xp.clip(xp.sum(below, axis=1), 0, P.shape[1] - 1)
     columns = xp.arange(P.shape[1], device=device_of(P))
     return xp.astype(index[:, None] == columns[None, :], P.dtype)
+
+
+def standard_normal(rng, shape, dtype, out=None):
+    """N(0, 1) draws in ``dtype`` (into ``out`` if given); a numpy generator
+    draws them in float64, so that float32 and float64 fits of one seed see
+    the same noise."""
+    if not isinstance(rng, np.random.Generator):  # a DeviceRandom
+        return rng.standard_normal(shape, dtype=dtype, out=out)
+    noise = rng.standard_normal(shape)
+    if out is None:
+        return noise.astype(dtype)
+    out[...] = noise
+    return out
 
 
 def sample_bernoulli(P, rng, out=None):

@@ -237,8 +237,10 @@ class ClassifierHeadMixin(ClassifierMixin):
         return labeled
 
     def _stratify(self, T):
-        """Class index of each row for a stratified split (None: multi-label)."""
-        return T.argmax(axis=1) if self.output_activation_ == "softmax" else None
+        """Class of each row for a stratified split (None: multi-label)."""
+        if self.output_activation_ != "softmax":
+            return None
+        return self.classes_[T.argmax(axis=1)]
 
     @staticmethod
     def _validation_scorer(A, T, layers):

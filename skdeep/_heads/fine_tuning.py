@@ -407,32 +407,26 @@ class FineTuningMixin(ABC):
         return step
 
     def _early_stopping_split(self, T, rng, stopping):
-        """Training rows and held-out rows (None without early stopping)."""
+        """Training rows and held-out rows (None without early stopping),
+        stratified as in MLPClassifier, whose errors this split raises too."""
         rows = np.arange(len(T))
         if not stopping:
             return rows, None
-        n_held_out = int(np.ceil(self.validation_fraction * len(rows)))
-        if n_held_out < 2 or len(rows) - n_held_out < 1:
+        train, held_out = train_test_split(
+            rows,
+            test_size=self.validation_fraction,
+            stratify=self._stratify(T),
+            random_state=int(rng.integers(np.iinfo(np.int32).max)),
+        )
+        if len(held_out) < 2:
             raise ValueError(
                 "The validation set is too small: early_stopping=True holds out "
                 f"validation_fraction={self.validation_fraction} of the labeled "
-                f"rows, {n_held_out} of {len(rows)} sample"
-                f"{'' if len(rows) == 1 else 's'}, and needs at least 2 held "
-                "out and 1 to train on. Increase validation_fraction, pass more "
-                "labeled rows, or set early_stopping=False."
+                f"rows, {len(held_out)} of {len(rows)}, and needs at least 2. "
+                "Increase validation_fraction, pass more labeled rows, or set "
+                "early_stopping=False."
             )
-        strata = self._stratify(T)
-        if strata is not None:  # stratify like MLPClassifier, when data allow
-            n_classes = T.shape[1]
-            counts = np.bincount(strata, minlength=n_classes)
-            if counts.min() < 2 or not n_classes <= n_held_out <= len(rows) - n_classes:
-                strata = None
-        return train_test_split(
-            rows,
-            test_size=self.validation_fraction,
-            stratify=strata,
-            random_state=int(rng.integers(np.iinfo(np.int32).max)),
-        )
+        return train, held_out
 
     def _set_fine_tuned(self, result, continuing, stopping):
         previous = self.loss_curve_ if continuing else []
