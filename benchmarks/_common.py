@@ -63,6 +63,13 @@ def machine():
     )
 
 
+def mean_and_error(values):
+    """ "0.9587 +- 0.0012": the mean and its standard error over seeds."""
+    values = np.asarray(values, dtype=float)
+    error = values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
+    return f"{values.mean():.4f} +- {error:.4f}"
+
+
 def load_mnist(path):
     """Pixels in [0, 1] and integer labels: the local file, or OpenML."""
     if path is not None:

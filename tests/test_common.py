@@ -125,7 +125,13 @@ FAST_PARAMS = {
 # (no pretraining epochs, no dropout, one full-batch minibatch) are, so
 # the check runs on them; tests/test_network.py checks the weighted loss and
 # gradient against repeated rows exactly.
-DETERMINISTIC_PARAMS = dict(pretrain_iter=0, dropout=0.0, max_iter=50)
+DETERMINISTIC_PARAMS = dict(
+    pretrain_iter=0,
+    dropout=0.0,
+    max_iter=200,
+    learning_rate_init=0.01,
+    batch_size=10**6,
+)
 STOCHASTIC_WEIGHTS_REASON = (
     "stochastic minibatch training (shuffling, dropout, masking noise, Gibbs "
     "sampling): weights equal repeated rows in expectation, not bit for bit; "

@@ -81,9 +81,9 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
             return None
         return lambda A: standardize(A, self.mean_, self.scale_)
 
-    def _batch_size(self, n_samples):
+    def _batch_size(self, n_samples, fine_tuning=False):
         """batch_size, "auto" resolved as n_samples // 50 within [128, 256]."""
-        return resolve_batch_size(self.batch_size, n_samples)
+        return resolve_batch_size(self.batch_size, n_samples, fine_tuning=fine_tuning)
 
     def _decoders(self, X, n_layers):
         first = resolve_for_range(X, "decoder", self.decoder, "sigmoid", "identity")

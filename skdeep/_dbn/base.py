@@ -353,9 +353,11 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
 
         return step
 
-    def _batch_size(self, n_samples):
+    def _batch_size(self, n_samples, fine_tuning=False):
         """batch_size, "auto" resolved as n_samples // 20 within [64, 512]."""
-        return resolve_batch_size(self.batch_size, n_samples, *AUTO_BATCH)
+        return resolve_batch_size(
+            self.batch_size, n_samples, *AUTO_BATCH, fine_tuning=fine_tuning
+        )
 
     def _pretrain_tol(self, semi_supervised=False):
         """pretrain_tol, "auto" resolved (see AUTO_PRETRAIN_TOL): the

@@ -104,9 +104,9 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
 
     batch_size : int or "auto", default="auto"
         Minibatch size, in pretraining and fine-tuning. "auto" is
-        n_samples // 20 clipped to [64, 512]: many updates per epoch on small
-        tables, products near the machine's matrix-multiply peak from 10240
-        rows on.
+        n_samples // 20 clipped to [64, 512] (fine-tuning on tiny data: 8 per
+        epoch, of 8 rows or more); products near the machine's GEMM peak
+        from 10240 rows on.
 
     fine_tuning : {"backprop", "none", "up-down"}, default="backprop"
         "backprop" fine-tunes every layer with the labels; "none" keeps the
@@ -424,10 +424,10 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
             return up_down.AUTO["learning_rate"]
         return super()._learning_rate(pretraining)
 
-    def _batch_size(self, n_samples):
+    def _batch_size(self, n_samples, fine_tuning=False):
         if self._generative and self.batch_size == "auto":
             return resolve_batch_size("auto", n_samples, *up_down.AUTO["batch"])
-        return super()._batch_size(n_samples)
+        return super()._batch_size(n_samples, fine_tuning)
 
     def _pretrain_tol(self, semi_supervised=False):
         if self._generative and self.pretrain_tol == "auto":

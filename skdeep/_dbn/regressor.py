@@ -80,9 +80,9 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
 
     batch_size : int or "auto", default="auto"
         Minibatch size, in pretraining and fine-tuning. "auto" is
-        n_samples // 20 clipped to [64, 512]: many updates per epoch on small
-        tables, products near the machine's matrix-multiply peak from 10240
-        rows on.
+        n_samples // 20 clipped to [64, 512] (fine-tuning on tiny data: 8 per
+        epoch, of 8 rows or more); products near the machine's GEMM peak
+        from 10240 rows on.
 
     fine_tuning : {"backprop", "none"}, default="backprop"
         "backprop" fine-tunes every layer with the targets; "none" keeps the

@@ -133,6 +133,7 @@ class Tuning:
     rng: object
     validation: object = None
     optimizer: object = None
+    streaming: bool = False  # a partial_fit call
 
 
 class FineTuningMixin(ABC):
@@ -330,6 +331,7 @@ class FineTuningMixin(ABC):
             tuning.validation = self._validation_scorer(A, T[held_out], layers)
         w = None if weights is None else weights[rows[train]]
         if stream is not None:
+            tuning.streaming = True
             tuning.optimizer = stream.extra.setdefault(
                 "fine-tuning", Adam(params, self._learning_rate())
             )
@@ -363,7 +365,7 @@ class FineTuningMixin(ABC):
             tuning.optimizer or Adam(tuning.params, self._learning_rate()),
             n_samples=len(rows),
             max_iter=max_iter,
-            batch_size=self._batch_size(len(rows)),
+            batch_size=self._batch_size(len(rows), fine_tuning=not tuning.streaming),
             rng=tuning.rng,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,

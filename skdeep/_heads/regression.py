@@ -58,15 +58,14 @@ class RegressorHeadMixin(RegressorMixin):
     def partial_fit(self, X, y, sample_weight=None):
         """Train on one chunk of a stream, going on from the previous calls.
 
-        The stream is trained as ``fit`` trains on all rows: the first
-        ``pretrain_iter`` calls pretrain the stack (one epoch per layer on
-        the chunk, each layer on the chunk as the layers below represent
-        it), and later calls fine-tune (one epoch on the chunk's labeled
-        rows, Adam's state kept). To stream ``fit``'s schedule over n
-        chunks, set ``pretrain_iter`` to n times the pretraining epochs.
-        After ``fit``, every call fine-tunes. The target scaling, the visible
-        units, the standardization and the decoder come from the first
-        chunk.
+        Every call leaves a model that predicts: the first
+        ``pretrain_iter`` calls train one epoch of layer-wise pretraining on
+        every row of the chunk (each layer on the chunk as the layers below
+        represent it), and every call then trains one fine-tuning epoch on
+        the chunk's labeled rows, Adam's state kept. After ``fit``, every
+        call only fine-tunes. The visible units, the standardization and the
+        decoder come from the first chunk. As in ``MLPClassifier``, it
+        refuses ``early_stopping=True``.
 
         Parameters
         ----------

@@ -46,6 +46,12 @@ def make_rng(random_state):
 # batch_size="auto" aims at this many minibatches per epoch.
 AUTO_BATCHES_PER_EPOCH = 50
 
+# ... and, for fine-tuning on small data, at least this many minibatches of
+# at least this many rows: an epoch of one minibatch is one step, and the
+# stopping rule, which counts epochs, would judge a handful of steps.
+AUTO_MIN_BATCHES = 8
+AUTO_MIN_BATCH_ROWS = 8
+
 
 def resolve_batch_size(
     batch_size,
@@ -53,15 +59,24 @@ def resolve_batch_size(
     smallest=128,
     largest=256,
     batches_per_epoch=AUTO_BATCHES_PER_EPOCH,
+    fine_tuning=False,
 ):
     """The minibatch size, never more than n_samples.
 
     "auto" is n_samples // batches_per_epoch clipped to [smallest, largest]: small data
     keep ``smallest`` (many updates per epoch), large data get minibatches
-    whose products run near the machine's matrix-multiply peak.
+    whose products run near the machine's matrix-multiply peak. With
+    ``fine_tuning`` (on a data set, not on a ``partial_fit`` chunk, which is
+    a slice of a large one), ``smallest`` shrinks below
+    ``AUTO_MIN_BATCHES * smallest`` rows (to no fewer than
+    ``AUTO_MIN_BATCH_ROWS``), so that an epoch still has
+    ``AUTO_MIN_BATCHES`` minibatches.
     """
     if batch_size == "auto":
         per_epoch = n_samples // batches_per_epoch
+        if fine_tuning:
+            few = max(n_samples // AUTO_MIN_BATCHES, AUTO_MIN_BATCH_ROWS)
+            smallest = min(smallest, few)
         batch_size = min(max(per_epoch, smallest), largest)
     return max(1, min(batch_size, n_samples))
 
@@ -108,10 +123,22 @@ def _float_dtypes(kwargs, X):
 def validate_data(estimator, *args, **kwargs):
     """sklearn's ``validate_data``, without the RuntimeWarning its finiteness
     test raises (inf - inf in a sum) on the way to its clear ValueError;
-    ``dtype=FLOATS`` keeps float64 and float32 (else float64) in X's library."""
+    ``dtype=FLOATS`` keeps float64 and float32 (else float64) in X's library.
+    A numpy X that is not aligned in memory (as arrays that dask scatters to
+    its workers arrive) is copied to aligned memory: numpy's row gathers and
+    products on unaligned memory run several times slower."""
     kwargs = _float_dtypes(kwargs, args[0] if args else kwargs.get("X"))
     with np.errstate(invalid="ignore", over="ignore"):
-        return sklearn_validate_data(estimator, *args, **kwargs)
+        validated = sklearn_validate_data(estimator, *args, **kwargs)
+    if isinstance(validated, tuple):
+        return (_aligned(validated[0]), *validated[1:])
+    return _aligned(validated)
+
+
+def _aligned(X):
+    if isinstance(X, np.ndarray) and not X.flags.aligned:
+        return np.require(X, requirements="A")
+    return X
 
 
 def same_library(estimator, X, method):

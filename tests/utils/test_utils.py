@@ -56,6 +56,16 @@ def test_resolve_batch_size(batch_size, n_samples, expected):
     assert resolve_batch_size(batch_size, n_samples, smallest=64) == expected
 
 
+@pytest.mark.parametrize(
+    "n_samples, expected",
+    [(1437, 64), (400, 50), (50, 8), (6, 6)],  # 8 minibatches of 8 rows or more
+)
+def test_fine_tuning_on_tiny_data_takes_8_minibatches_per_epoch(n_samples, expected):
+    assert (
+        resolve_batch_size("auto", n_samples, smallest=64, fine_tuning=True) == expected
+    )
+
+
 def test_the_contracts_between_bases_and_heads_are_abstract_methods():
     """A head without its target methods, or a base without its stack
     methods, cannot be instantiated: the contract is checked, not assumed."""
@@ -73,3 +83,19 @@ def test_the_contracts_between_bases_and_heads_are_abstract_methods():
         NoTargets()
     with pytest.raises(TypeError, match="_pretrain_stack"):
         NoStack()
+
+
+def test_unaligned_input_is_copied_to_aligned_memory():
+    """dask hands its workers scattered arrays at odd addresses, where numpy's
+    gathers and products are slow: validation copies them, once."""
+    from sklearn.base import BaseEstimator
+
+    from skdeep._utils.validation import validate_data
+
+    raw = np.zeros(8 * 12 + 1, dtype=np.uint8)[1:].view(np.float64).reshape(3, 4)
+    raw[...] = np.arange(12).reshape(3, 4)
+    assert not raw.flags.aligned
+    X = validate_data(BaseEstimator(), raw)
+    assert X.flags.aligned and np.array_equal(X, raw)
+    X_aligned = np.arange(12.0).reshape(3, 4)
+    assert validate_data(BaseEstimator(), X_aligned) is X_aligned
