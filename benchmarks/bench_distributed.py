@@ -50,16 +50,20 @@ GRID = {
     "alpha": [1e-5, 1e-4],
     "sparsity_target": [0.05, 0.1],
 }
-ROUNDS = 5
+ROUNDS = 7
 
 # dask's defaults for worker processes make them return freed memory to the
-# operating system at once (MALLOC_TRIM_THRESHOLD_ of 64 KiB) and sample the
-# stack of the running task every 10 ms; the minibatch loop frees and
-# allocates the same arrays thousands of times a second. The user guide
-# recommends these settings for searches of skdeep estimators.
+# operating system at once (MALLOC_TRIM_THRESHOLD_ of 64 KiB), sample the
+# stack of the running task every 10 ms and wake their event loop every
+# 20 ms (tick) and 100 ms (memory monitor), taking the interpreter lock from
+# the fit each time; the minibatch loop frees and allocates the same arrays
+# thousands of times a second. The user guide recommends these settings for
+# searches of skdeep estimators.
 RECOMMENDED = {
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": 2**30,
     "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
 }
 
 

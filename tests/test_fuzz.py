@@ -91,12 +91,19 @@ def hyperparameters(draw, name):
 @st.composite
 def matrices(draw):
     """(X, kind): shapes from 1 x 1 to more columns than rows, any dtype,
-    magnitudes from 1e-30 to 1e30, constant and zero columns, and sometimes
-    NaN or inf; ``kind`` says whether X (after its cast) is finite."""
+    magnitudes from 1e-30 to 1e30 and extreme finite ones (1e-300 up to the
+    largest float64), constant and zero columns, and sometimes NaN or inf;
+    ``kind`` says whether X (after its cast) is finite."""
     n_rows, n_cols = draw(st.integers(1, 30)), draw(st.integers(1, 12))
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
-    scale = 10.0 ** draw(st.integers(-30, 30))
-    X = rng.standard_normal((n_rows, n_cols)) * scale
+    scale = draw(
+        st.one_of(
+            st.integers(-30, 30).map(lambda e: 10.0**e),
+            st.sampled_from([1e-300, 1e200, 1e300, np.finfo(np.float64).max]),
+        )
+    )
+    # uniform in (-1, 1): the largest scale stays finite, as in sklearn's test
+    X = rng.uniform(-1, 1, (n_rows, n_cols)) * scale
     if draw(st.booleans()):
         X = np.abs(X) / max(np.abs(X).max(), 1e-300)  # in [0, 1]
     if n_cols > 1 and draw(st.booleans()):

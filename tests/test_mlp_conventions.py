@@ -84,6 +84,15 @@ SOLVER = (
 SCHEDULE = "learning-rate schedules of the sgd solver: skdeep fine-tunes with Adam"
 
 
+def multilabel_data():
+    """sklearn's 50-row multi-label set, scaled to [0, 1] (its counts would
+    make the DBN's visible units Gaussian)."""
+    X, Y = make_multilabel_classification(
+        n_samples=50, random_state=0, return_indicator=True
+    )
+    return MinMaxScaler().fit_transform(X), Y
+
+
 def quiet(estimator, X, y, **kwargs):
     """fit without the ConvergenceWarning of a capped run."""
     with warnings.catch_warnings():
@@ -155,10 +164,7 @@ def test_learning_rate_warmstart():
 
 @pytest.mark.parametrize("cls", CLASSIFIERS)
 def test_multilabel_classification(cls):
-    X, y = make_multilabel_classification(
-        n_samples=50, random_state=0, return_indicator=True
-    )
-    X = MinMaxScaler().fit_transform(X)
+    X, y = multilabel_data()
     model = quiet(cls(hidden_layer_sizes=50, random_state=0, **TO_CONVERGENCE), X, y)
     assert model.score(X, y) > 0.97
     # partial_fit: as sklearn's, no dropout and alpha=1e-5; Adam at 0.05
@@ -286,10 +292,7 @@ def test_predict_proba_multiclass(cls):
 @pytest.mark.parametrize("cls", CLASSIFIERS)
 def test_predict_proba_multilabel(cls):
     # multi-label outputs are independent sigmoids, not a softmax
-    X, Y = make_multilabel_classification(
-        n_samples=50, random_state=0, return_indicator=True
-    )
-    X = MinMaxScaler().fit_transform(X)
+    X, Y = multilabel_data()
     model = quiet(cls(hidden_layer_sizes=30, random_state=0, **TO_CONVERGENCE), X, Y)
     y_proba = model.predict_proba(X)
     assert y_proba.shape == Y.shape

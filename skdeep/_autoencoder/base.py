@@ -81,9 +81,9 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
             return None
         return lambda A: standardize(A, self.mean_, self.scale_)
 
-    def _batch_size(self, n_samples, fine_tuning=False):
+    def _batch_size(self, n_samples, chunk=False):
         """batch_size, "auto" resolved as n_samples // 50 within [128, 256]."""
-        return resolve_batch_size(self.batch_size, n_samples, fine_tuning=fine_tuning)
+        return resolve_batch_size(self.batch_size, n_samples, chunk=chunk)
 
     def _decoders(self, X, n_layers):
         first = resolve_for_range(X, "decoder", self.decoder, "sigmoid", "identity")
@@ -107,7 +107,7 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
         going_on = stream is not None and len(stream.layers) > 0
         decoders, mean, scale = self._input_settings(X, len(sizes), stream)
         prepare = None if mean is None else (lambda A: standardize(A, mean, scale))
-        batch_size = self._batch_size(X.shape[0])
+        batch_size = self._batch_size(X.shape[0], chunk=stream is not None)
         curves = going_on and self.pretrain_loss_curves_
 
         def fit_layer(k, inputs):

@@ -88,8 +88,8 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, SupervisedSAE):
 
     batch_size : int or "auto", default="auto"
         Minibatch size, in pretraining and fine-tuning. "auto" is
-        n_samples // 50 clipped to [128, 256] (fine-tuning on tiny data: 8
-        per epoch, of 8 rows or more); near the GEMM peak on large data.
+        n_samples // 50 clipped to [128, 256] (fewer than 128 rows: 8 per
+        epoch, of 8 rows or more); near the GEMM peak on large data.
 
     fine_tuning : {"backprop", "none"}, default="backprop"
         "backprop" fine-tunes every layer with the targets; "none" keeps the

@@ -112,8 +112,8 @@ class StackedAutoencoderTransformer(
 
     batch_size : int or "auto", default="auto"
         Minibatch size, in pretraining and fine-tuning. "auto" is
-        n_samples // 50 clipped to [128, 256]: many updates per epoch on small
-        data, products near the machine's matrix-multiply peak on large data.
+        n_samples // 50 clipped to [128, 256] (fewer than 128 rows: 8 per
+        epoch, of 8 rows or more); near the GEMM peak on large data.
 
     learning_rate_init : float, default=0.01
         Step size of the ``solver`` in the end-to-end fine-tuning

@@ -72,17 +72,7 @@ def fine_tune(
         if before_epoch is not None:
             before_epoch(epoch, params)
         try:
-            history = run_epochs(
-                step,
-                params,
-                optimizer,
-                n_samples=n_samples,
-                n_epochs=1,
-                batch_size=batch_size,
-                rng=rng,
-                label="fine-tuning ",
-                first_epoch=epoch,
-            )
+            loss = _epoch(step, params, optimizer, n_samples, batch_size, rng, epoch)
         except TrainingDiverged as error:
             if best_params is None:  # nothing to fall back on
                 raise
@@ -90,7 +80,6 @@ def fine_tune(
             break
         average = _moving_average(average, params, averaging)
         kept = params if average is None else average
-        loss = history.loss[0]
         improved, new_best = _record(result, loss, kept, validation_score, tol)
         if new_best and validation_score is not None:
             best_params = [copy(p) for p in kept]
@@ -107,6 +96,22 @@ def fine_tune(
     if warn_at_max_iter and not ended_early and max_iter > 0:
         _warn_not_converged(max_iter)
     return result
+
+
+def _epoch(step, params, optimizer, n_samples, batch_size, rng, epoch):
+    """The loss of one epoch (``TrainingDiverged`` when it diverged)."""
+    history = run_epochs(
+        step,
+        params,
+        optimizer,
+        n_samples=n_samples,
+        n_epochs=1,
+        batch_size=batch_size,
+        rng=rng,
+        label="fine-tuning ",
+        first_epoch=epoch,
+    )
+    return history.loss[0]
 
 
 def _keep(params, final):

@@ -176,7 +176,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         tol = self._pretrain_tol(semi_supervised)
         visible_units, mean, scale = self._visible_layer(X, stream)
-        batch_size = self._batch_size(X.shape[0])
+        batch_size = self._batch_size(X.shape[0], chunk=stream is not None)
 
         def prepare(k):
             """How layer k's RBM sees its inputs (None: as they are)."""
@@ -353,11 +353,9 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
 
         return step
 
-    def _batch_size(self, n_samples, fine_tuning=False):
+    def _batch_size(self, n_samples, chunk=False):
         """batch_size, "auto" resolved as n_samples // 20 within [64, 512]."""
-        return resolve_batch_size(
-            self.batch_size, n_samples, *AUTO_BATCH, fine_tuning=fine_tuning
-        )
+        return resolve_batch_size(self.batch_size, n_samples, *AUTO_BATCH, chunk=chunk)
 
     def _pretrain_tol(self, semi_supervised=False):
         """pretrain_tol, "auto" resolved (see AUTO_PRETRAIN_TOL): the

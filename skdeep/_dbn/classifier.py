@@ -104,7 +104,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
 
     batch_size : int or "auto", default="auto"
         Minibatch size, in pretraining and fine-tuning. "auto" is
-        n_samples // 20 clipped to [64, 512] (fine-tuning on tiny data: 8 per
+        n_samples // 20 clipped to [64, 512] (fewer than 64 rows: 8 per
         epoch, of 8 rows or more); products near the machine's GEMM peak
         from 10240 rows on.
 
@@ -424,10 +424,10 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
             return up_down.AUTO["learning_rate"]
         return super()._learning_rate(pretraining)
 
-    def _batch_size(self, n_samples, fine_tuning=False):
+    def _batch_size(self, n_samples, chunk=False):
         if self._generative and self.batch_size == "auto":
             return resolve_batch_size("auto", n_samples, *up_down.AUTO["batch"])
-        return super()._batch_size(n_samples, fine_tuning)
+        return super()._batch_size(n_samples, chunk)
 
     def _pretrain_tol(self, semi_supervised=False):
         if self._generative and self.pretrain_tol == "auto":

@@ -80,7 +80,7 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
 
     batch_size : int or "auto", default="auto"
         Minibatch size, in pretraining and fine-tuning. "auto" is
-        n_samples // 20 clipped to [64, 512] (fine-tuning on tiny data: 8 per
+        n_samples // 20 clipped to [64, 512] (fewer than 64 rows: 8 per
         epoch, of 8 rows or more); products near the machine's GEMM peak
         from 10240 rows on.
 

@@ -96,9 +96,9 @@ class DBNTransformer(
 
     batch_size : int or "auto", default="auto"
         Minibatch size, in pretraining and fine-tuning. "auto" is
-        n_samples // 20 clipped to [64, 512]: many updates per epoch on small
-        tables, products near the machine's matrix-multiply peak from 10240
-        rows on.
+        n_samples // 20 clipped to [64, 512] (fewer than 64 rows: 8 per
+        epoch, of 8 rows or more); products near the machine's GEMM peak
+        from 10240 rows on.
 
     learning_rate_init : float, default=0.01
         Step size of the wake-sleep updates (SGD with ``momentum``).

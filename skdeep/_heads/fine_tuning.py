@@ -200,8 +200,34 @@ class FineTuningMixin(ABC):
         the model predicts after each call.
         """
         continuing = (partial or self.warm_start) and self._can_continue()
-        streaming = partial and getattr(self, "_stream", None) is not None
-        continuing = continuing or streaming
+        continuing |= partial and getattr(self, "_stream", None) is not None
+        self._check_streaming(partial, continuing, classes)
+        # targets and row weights stay on the host (numpy), X goes where it is
+        X, y = self._validate_data_and_targets(X, to_host(y), continuing)
+        if continuing and not partial:
+            self._check_warm_start_targets(y)
+        weights = _row_weights(sample_weight, X)
+        targets = self._validate_targets(X, y, continuing, classes, weights)
+        weights = self._check_labeled_weights(weights, targets)
+        self._set_targets(targets)
+        stream = streaming_state(self, continuing, X) if partial else None
+        if stream is None:
+            self._stream = None
+            rng = device_random(make_rng(self.random_state), X)
+            if not continuing:
+                self._pretrain_rows(X, weights, targets, rng, None)
+        else:
+            rng = stream.rng
+            self._stream_pretraining(X, weights, targets, stream)
+        if not continuing:
+            self._reset_fine_tuning()
+        max_iter = 1 if partial else self.max_iter
+        self._fine_tune(X, targets, weights, rng, continuing, max_iter, stream)
+        return self
+
+    def _check_streaming(self, partial, continuing, classes):
+        """MLPClassifier's errors of a ``partial_fit`` call: early stopping
+        on, or the first call of a classifier without ``classes``."""
         if partial and self.early_stopping:
             raise ValueError(
                 "partial_fit does not support early_stopping=True, as in "
@@ -213,41 +239,16 @@ class FineTuningMixin(ABC):
                 "classes must be passed on the first call to partial_fit: "
                 "every class the stream will hold, e.g. classes=np.unique(y_all)."
             )
-        # targets and row weights stay on the host (numpy), X goes where it is
-        X, y = self._validate_data_and_targets(X, to_host(y), continuing)
-        if continuing and not partial:
-            self._check_warm_start_targets(y)
-        weights = None
-        if sample_weight is not None:
-            weights = _check_sample_weight(
-                to_host(sample_weight),
-                np.empty((X.shape[0], 0)),  # X's row count, on the host
-                dtype=numpy_dtype(X.dtype),
-                ensure_non_negative=True,
-            )
-        targets = self._validate_targets(X, y, continuing, classes, weights)
-        weights = self._check_labeled_weights(weights, targets)
-        self._set_targets(targets)
-        stream = streaming_state(self, continuing, X) if partial else None
-        if not partial:
-            self._stream = None
-        if stream is None:
-            rng = device_random(make_rng(self.random_state), X)
-            if not continuing:
-                self._pretrain_rows(X, weights, targets, rng, None)
-        else:
-            rng = stream.rng
-            pretraining = _streaming_pretrains(stream, self.pretrain_iter)
-            if pretraining or _stack_missing(stream):
-                # a stack with no pretraining is only made
-                stream.epochs = int(pretraining)
-                self._pretrain_rows(X, weights, targets, rng, stream)
-            stream.extra["learning rate"] = self._learning_rate(pretraining)
-        if not continuing:
-            self._reset_fine_tuning()
-        max_iter = 1 if partial else self.max_iter
-        self._fine_tune(X, targets, weights, rng, continuing, max_iter, stream)
-        return self
+
+    def _stream_pretraining(self, X, weights, targets, stream):
+        """The pretraining epoch of a ``partial_fit`` call, while the stream
+        is young (a stack with no pretraining is only made), and the
+        fine-tuning step that goes with it."""
+        pretraining = _streaming_pretrains(stream, self.pretrain_iter)
+        if pretraining or _stack_missing(stream):
+            stream.epochs = int(pretraining)
+            self._pretrain_rows(X, weights, targets, stream.rng, stream)
+        stream.extra["learning rate"] = self._learning_rate(pretraining)
 
     def _pretrain_rows(self, X, weights, targets, rng, stream):
         """``_pretrain_stack`` on the rows of X with weight, told whether
@@ -365,7 +366,7 @@ class FineTuningMixin(ABC):
             tuning.optimizer or Adam(tuning.params, self._learning_rate()),
             n_samples=len(rows),
             max_iter=max_iter,
-            batch_size=self._batch_size(len(rows), fine_tuning=not tuning.streaming),
+            batch_size=self._batch_size(len(rows), chunk=tuning.streaming),
             rng=tuning.rng,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
@@ -479,6 +480,18 @@ def _streaming_pretrains(stream, pretrain_iter):
 
 def _stack_missing(stream):
     return stream is not None and not stream.layers
+
+
+def _row_weights(sample_weight, X):
+    """``sample_weight`` checked against X, on the host (None: none)."""
+    if sample_weight is None:
+        return None
+    return _check_sample_weight(
+        to_host(sample_weight),
+        np.empty((X.shape[0], 0)),  # X's row count, on the host
+        dtype=numpy_dtype(X.dtype),
+        ensure_non_negative=True,
+    )
 
 
 def _rows_with_weight(X, weights):

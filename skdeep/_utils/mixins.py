@@ -40,9 +40,9 @@ class PretrainedStackMixin(ABC):
         """The deterministic up-pass of X to the top layer."""
 
     @abstractmethod
-    def _batch_size(self, n_samples, fine_tuning=False):
-        """The minibatch size for n_samples rows (``fine_tuning``: of a
-        fine-tuning on a data set, see ``resolve_batch_size``)."""
+    def _batch_size(self, n_samples, chunk=False):
+        """The minibatch size for n_samples rows (``chunk``: a
+        ``partial_fit`` chunk, see ``resolve_batch_size``)."""
 
     @property
     def _reference_weights(self):

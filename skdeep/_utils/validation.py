@@ -46,9 +46,9 @@ def make_rng(random_state):
 # batch_size="auto" aims at this many minibatches per epoch.
 AUTO_BATCHES_PER_EPOCH = 50
 
-# ... and, for fine-tuning on small data, at least this many minibatches of
-# at least this many rows: an epoch of one minibatch is one step, and the
-# stopping rule, which counts epochs, would judge a handful of steps.
+# ... and, on fewer rows than the smallest minibatch, this many minibatches
+# of at least this many rows: an epoch of one minibatch is one step, and the
+# stopping rules, which count epochs, would judge a handful of steps.
 AUTO_MIN_BATCHES = 8
 AUTO_MIN_BATCH_ROWS = 8
 
@@ -59,24 +59,22 @@ def resolve_batch_size(
     smallest=128,
     largest=256,
     batches_per_epoch=AUTO_BATCHES_PER_EPOCH,
-    fine_tuning=False,
+    chunk=False,
 ):
     """The minibatch size, never more than n_samples.
 
     "auto" is n_samples // batches_per_epoch clipped to [smallest, largest]: small data
     keep ``smallest`` (many updates per epoch), large data get minibatches
-    whose products run near the machine's matrix-multiply peak. With
-    ``fine_tuning`` (on a data set, not on a ``partial_fit`` chunk, which is
-    a slice of a large one), ``smallest`` shrinks below
-    ``AUTO_MIN_BATCHES * smallest`` rows (to no fewer than
-    ``AUTO_MIN_BATCH_ROWS``), so that an epoch still has
-    ``AUTO_MIN_BATCHES`` minibatches.
+    whose products run near the machine's matrix-multiply peak. Fewer rows
+    than ``smallest`` are split into ``AUTO_MIN_BATCHES`` minibatches of
+    ``AUTO_MIN_BATCH_ROWS`` rows or more instead of one, unless they are a
+    ``chunk`` of a ``partial_fit`` stream: a slice of a large data set,
+    where no stopping rule counts epochs.
     """
     if batch_size == "auto":
         per_epoch = n_samples // batches_per_epoch
-        if fine_tuning:
-            few = max(n_samples // AUTO_MIN_BATCHES, AUTO_MIN_BATCH_ROWS)
-            smallest = min(smallest, few)
+        if n_samples < smallest and not chunk:
+            smallest = max(n_samples // AUTO_MIN_BATCHES, AUTO_MIN_BATCH_ROWS)
         batch_size = min(max(per_epoch, smallest), largest)
     return max(1, min(batch_size, n_samples))
 

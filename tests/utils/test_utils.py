@@ -47,7 +47,8 @@ def test_gather_rows_equals_fancy_indexing(sparse):
         ("auto", 1437, 64),  # digits: the smallest size
         ("auto", 10000, 200),  # n_samples // 50
         ("auto", 60000, 256),  # capped
-        ("auto", 30, 30),  # never more than n_samples
+        ("auto", 30, 8),  # fewer rows than the smallest: 8 minibatches
+        ("auto", 6, 6),  # never more than n_samples
         (500, 100, 100),
         (32, 60000, 32),  # an int is kept
     ],
@@ -56,14 +57,9 @@ def test_resolve_batch_size(batch_size, n_samples, expected):
     assert resolve_batch_size(batch_size, n_samples, smallest=64) == expected
 
 
-@pytest.mark.parametrize(
-    "n_samples, expected",
-    [(1437, 64), (400, 50), (50, 8), (6, 6)],  # 8 minibatches of 8 rows or more
-)
-def test_fine_tuning_on_tiny_data_takes_8_minibatches_per_epoch(n_samples, expected):
-    assert (
-        resolve_batch_size("auto", n_samples, smallest=64, fine_tuning=True) == expected
-    )
+@pytest.mark.parametrize("n_samples, expected", [(400, 64), (63, 63), (6, 6)])
+def test_a_streamed_chunk_keeps_one_minibatch_of_the_smallest_size(n_samples, expected):
+    assert resolve_batch_size("auto", n_samples, smallest=64, chunk=True) == expected
 
 
 def test_the_contracts_between_bases_and_heads_are_abstract_methods():
