@@ -14,16 +14,17 @@ x~ = x when ``corruption=0``), rho_hat_j is the mean activity of hidden unit j
 over the minibatch, and KL(p || q) = p log(p/q) + (1-p) log((1-p)/(1-q)).
 """
 
+import numpy as np
+
 from skdeep._core.activations import ACTIVATIONS, HEADS, kl_sparsity
 from skdeep._core.network import (
     Dense,
     affine,
     init_visible_bias,
     init_weights,
-    keep_mask,
     loss_and_gradient,
 )
-from skdeep._core.xp import zeros
+from skdeep._core.xp import as_numbers, zeros
 
 
 def init_layer(
@@ -63,10 +64,16 @@ def decode(H, W_dec, b_vis, decoder):
 
 
 def corrupt(X, fraction, rng):
-    """A copy of dense X with each entry zeroed with probability ``fraction``."""
+    """A copy of dense X with each entry zeroed with probability ``fraction``
+    (drawn in float64 from a numpy generator, so that float32 and float64
+    fits of one seed see the same noise)."""
     if fraction == 0:
         return X
-    return X * keep_mask(rng, X.shape, 1.0 - fraction, 1.0, X.dtype)
+    if isinstance(rng, np.random.Generator):  # float64 draws for any dtype
+        kept = rng.random(X.shape) >= fraction
+    else:  # a DeviceRandom: the device's own stream
+        kept = rng.random(X.shape, dtype=X.dtype) >= fraction
+    return X * as_numbers(kept, X.dtype)
 
 
 def layer_loss_and_gradient(
