@@ -95,8 +95,10 @@ def _sample_around(mean, visible_units, rng, n_labels=0, out=None):
 def sample_categorical(P, rng):
     """One one-hot row per row of probabilities P."""
     xp = xp_of(P)
-    u = rng.random((P.shape[0], 1)) if isinstance(rng, np.random.Generator) else None
-    u = rng.random((P.shape[0], 1), dtype=P.dtype) if u is None else u.astype(P.dtype)
+    if isinstance(rng, np.random.Generator):  # float64 draws for any dtype
+        u = rng.random((P.shape[0], 1)).astype(P.dtype)
+    else:  # a DeviceRandom: the device's own stream
+        u = rng.random((P.shape[0], 1), dtype=P.dtype)
     below = xp.astype(xp.cumulative_sum(P, axis=1) < u, xp.int64)
     index = xp.clip(xp.sum(below, axis=1), 0, P.shape[1] - 1)
     columns = xp.arange(P.shape[1], device=device_of(P))
