@@ -418,3 +418,23 @@ def test_warm_start_refit_needs_the_fitted_classes(cls):
     assert list(est.classes_) == list(range(10))
     est.partial_fit(X[fewer], y[fewer])
     assert list(est.classes_) == list(range(10))
+
+
+@pytest.mark.parametrize("cls", SUPERVISED + TRANSFORMERS)
+def test_outputs_that_overflow_raise_instead_of_returning_nan(cls):
+    """Inputs near the largest float overflow inside a model fitted on sane
+    data: the call raises a ValueError that says so (the relu autoencoder
+    regressor's unbounded output always does), or returns finite outputs
+    (sigmoid units saturate), never NaN."""
+    X, y = data_for(cls)
+    est = cls(**FAST).fit(X, y)
+    huge = np.finfo(np.float64).max * np.random.default_rng(0).uniform(-1, 1, X.shape)
+    method = est.predict if hasattr(est, "predict") else est.transform
+    with np.errstate(all="ignore"):
+        try:
+            out = method(huge)
+        except ValueError as error:
+            assert "produced non-finite outputs" in str(error)
+            return
+    assert cls is not StackedAutoencoderRegressor, "relu outputs must overflow"
+    assert np.isfinite(np.asarray(out, dtype=float)).all()
