@@ -70,6 +70,23 @@ def mean_and_error(values):
     return f"{values.mean():.4f} +- {error:.4f}"
 
 
+def auto_mpg():
+    """Auto MPG (miles per gallon from 7 car attributes), or None."""
+    try:
+        from vega_datasets import local_data
+    except ImportError:
+        return None
+    cars = local_data.cars().dropna()
+    X = cars[["Cylinders", "Displacement", "Horsepower", "Weight_in_lbs"]]
+    X = X.assign(
+        Acceleration=cars["Acceleration"],
+        Year=cars["Year"].dt.year,
+        USA=(cars["Origin"] == "USA").astype(float),
+        Europe=(cars["Origin"] == "Europe").astype(float),
+    )
+    return X.to_numpy(float), cars["Miles_per_Gallon"].to_numpy(float)
+
+
 def load_mnist(path):
     """Pixels in [0, 1] and integer labels: the local file, or OpenML."""
     if path is not None:

@@ -44,28 +44,19 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import RESULTS, SEED, Report, load_mnist, machine, probe  # noqa: E402
+from _common import (  # noqa: E402
+    RESULTS,
+    SEED,
+    Report,
+    auto_mpg,
+    load_mnist,
+    machine,
+    probe,
+)
 
 import skdeep  # noqa: E402
 
 N_CHUNKS = 10
-
-
-def auto_mpg():
-    """Auto MPG (miles per gallon from 7 car attributes), or None."""
-    try:
-        from vega_datasets import local_data
-    except ImportError:
-        return None
-    cars = local_data.cars().dropna()
-    X = cars[["Cylinders", "Displacement", "Horsepower", "Weight_in_lbs"]]
-    X = X.assign(
-        Acceleration=cars["Acceleration"],
-        Year=cars["Year"].dt.year,
-        USA=(cars["Origin"] == "USA").astype(float),
-        Europe=(cars["Origin"] == "Europe").astype(float),
-    )
-    return X.to_numpy(float), cars["Miles_per_Gallon"].to_numpy(float)
 
 
 def regression_models():

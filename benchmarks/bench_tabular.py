@@ -1,0 +1,226 @@
+"""Real-valued data: skdeep's classifiers and regressors at their defaults
+against the MLP of the same layers, with a linear floor.
+
+Every dataset is standardized inside each fold (``StandardScaler`` in a
+pipeline); every model has one hidden layer of 100 units (the linear floor
+none) and runs at its defaults. Scores: accuracy for classification, R^2
+for regression, over ``N_FOLDS``-fold cross-validation (shuffled) for each
+seed; the table gives the mean over seeds of the fold means and its
+standard error over seeds, and marks where a skdeep model trails the MLP by
+more than one standard error.
+
+Data, nothing downloaded but MNIST:
+
+- classification: wine, breast cancer and iris (bundled with sklearn);
+  Seattle weather (``vega_datasets``, 1461 days: the kind of weather from
+  precipitation, temperatures, wind and the season); MNIST, the development
+  split's 5000 rows, standardized; ``make_classification`` (2000 rows, 20
+  features of which 8 informative); smooth 1-D signals (4000 rows, 40
+  features: shifted, scaled, noisy templates of 10 classes);
+- regression: diabetes (bundled); Auto MPG (``vega_datasets``);
+  ``make_friedman1`` (2000 rows, a non-linear target); spectra (300 rows,
+  100 smooth, correlated features mixed from 4 latent components, 3
+  targets).
+
+Run: ``python benchmarks/bench_tabular.py --data ../shared/data/mnist_dev.npz``
+(``--quick``: one seed, 3 folds). Writes ``benchmarks/results/tabular.md``.
+"""
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_iris,
+    load_wine,
+    make_classification,
+    make_friedman1,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import (  # noqa: E402
+    RESULTS,
+    Report,
+    auto_mpg,
+    load_mnist,
+    machine,
+    mean_and_error,
+)
+
+import skdeep  # noqa: E402
+
+SHAPE = (100,)
+
+
+def signals(n_rows=4000, n_features=40, n_classes=10, seed=0):
+    """Shifted, scaled, noisy copies of one smooth template per class."""
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0, 1, n_features)
+    centres, widths = rng.uniform(0.2, 0.8, (n_classes, 2)), rng.uniform(0.05, 0.2, 2)
+    templates = np.exp(-((t - centres[:, :1]) ** 2) / widths[0] ** 2) - np.exp(
+        -((t - centres[:, 1:]) ** 2) / widths[1] ** 2
+    )
+    y = rng.integers(n_classes, size=n_rows)
+    shifts = rng.integers(-3, 4, n_rows)
+    X = np.array([np.roll(templates[c], s) for c, s in zip(y, shifts, strict=True)])
+    X *= rng.uniform(0.5, 2.0, (n_rows, 1))
+    return X + 0.3 * rng.standard_normal(X.shape), y
+
+
+def spectra(n_rows=300, n_features=100, n_latent=4, n_targets=3, seed=0):
+    """Smooth curves mixed from a few latent components, plus noise; the
+    targets are noisy linear and quadratic functions of the components."""
+    rng = np.random.default_rng(seed)
+    wavelengths = np.linspace(0, 1, n_features)
+    peaks = rng.uniform(0.1, 0.9, n_latent)
+    shapes = np.exp(-((wavelengths - peaks[:, None]) ** 2) / 0.01)
+    latent = rng.uniform(0, 1, (n_rows, n_latent))
+    X = latent @ shapes + 0.02 * rng.standard_normal((n_rows, n_features))
+    mixing = rng.standard_normal((n_latent, n_targets))
+    y = latent @ mixing + 0.5 * (latent**2) @ mixing[::-1]
+    return X, y + 0.05 * rng.standard_normal(y.shape)
+
+
+def seattle_weather():
+    """The kind of weather of a Seattle day, or None without vega_datasets."""
+    try:
+        from vega_datasets import local_data
+    except ImportError:
+        return None
+    days = local_data.seattle_weather()
+    season = 2 * np.pi * days["date"].dt.day_of_year.to_numpy() / 365.25
+    X = days[["precipitation", "temp_max", "temp_min", "wind"]].to_numpy(float)
+    X = np.column_stack([X, np.sin(season), np.cos(season)])
+    return X, days["weather"].to_numpy()
+
+
+def datasets(mnist_path):
+    """name -> (X, y, task), classification first."""
+    found = {
+        "wine": (*load_wine(return_X_y=True), "classification"),
+        "breast cancer": (*load_breast_cancer(return_X_y=True), "classification"),
+        "iris": (*load_iris(return_X_y=True), "classification"),
+        "Seattle weather": (*seattle_weather(), "classification"),
+        "MNIST dev": (*load_mnist(mnist_path), "classification"),
+        "make_classification": (
+            *make_classification(
+                2000, 20, n_informative=8, n_classes=4, random_state=0
+            ),
+            "classification",
+        ),
+        "1-D signals": (*signals(), "classification"),
+        "diabetes": (*load_diabetes(return_X_y=True), "regression"),
+        "Auto MPG": (*auto_mpg(), "regression"),
+        "make_friedman1": (*make_friedman1(2000, random_state=0), "regression"),
+        "spectra": (*spectra(), "regression"),
+    }
+    return {name: value for name, value in found.items() if value[0] is not None}
+
+
+def models(task, seed):
+    """name -> estimator (each goes after a StandardScaler)."""
+    if task == "classification":
+        return {
+            "DBN": skdeep.DBNClassifier(SHAPE, random_state=seed),
+            "SAE": skdeep.StackedAutoencoderClassifier(SHAPE, random_state=seed),
+            "MLP": MLPClassifier(SHAPE, random_state=seed),
+            "linear": LogisticRegression(max_iter=1000),
+        }
+    return {
+        "DBN": skdeep.DBNRegressor(SHAPE, random_state=seed),
+        "SAE": skdeep.StackedAutoencoderRegressor(SHAPE, random_state=seed),
+        "MLP": TransformedTargetRegressor(
+            MLPRegressor(hidden_layer_sizes=SHAPE, random_state=seed),
+            transformer=StandardScaler(),
+        ),
+        "linear": Ridge(),
+    }
+
+
+def scores(X, y, task, seeds, n_folds):
+    """model name -> per-seed mean CV score, and the total fit seconds."""
+    found, seconds = {}, {}
+    for seed in seeds:
+        split = StratifiedKFold if task == "classification" else KFold
+        cv = split(n_folds, shuffle=True, random_state=seed)
+        for name, model in models(task, seed).items():
+            start = time.perf_counter()
+            score = cross_val_score(make_pipeline(StandardScaler(), model), X, y, cv=cv)
+            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+            found.setdefault(name, []).append(score.mean())
+    return found, seconds
+
+
+def row(name, X, task, found, seconds):
+    """A table row: each model's mean +- SE, and whether each skdeep model
+    trails the MLP by more than one standard error over seeds."""
+    mlp = np.asarray(found["MLP"])
+    error = mlp.std(ddof=1) / np.sqrt(len(mlp)) if len(mlp) > 1 else 0.0
+    behind = [
+        name
+        for name in ("DBN", "SAE")
+        if np.mean(found[name]) < mlp.mean() - max(error, 1e-12)
+    ]
+    cells = [mean_and_error(found[name]) for name in ("DBN", "SAE", "MLP", "linear")]
+    total = sum(seconds.values())
+    return [
+        name,
+        task,
+        f"{X.shape[0]} x {X.shape[1]}",
+        *cells,
+        ", ".join(behind),
+        f"{total:.0f}",
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="local .npz with keys X (uint8) and y")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    seeds, n_folds = ((0,), 3) if args.quick else ((0, 1, 2), 5)
+    report = Report()
+    report.add(
+        f"# Real-valued data\n\n{machine()}; one hidden layer of {SHAPE[0]} "
+        f"units, defaults, {n_folds}-fold CV for each of seeds {list(seeds)}, "
+        "standardized inputs.\n"
+    )
+    rows = []
+    for name, (X, y, task) in datasets(args.data).items():
+        found, seconds = scores(X, y, task, seeds, n_folds)
+        rows.append(row(name, X, task, found, seconds))
+        print(rows[-1], flush=True)
+    report.table(
+        "Accuracy (classification) or R^2 (regression): mean +- standard error "
+        "over seeds",
+        [
+            "data",
+            "task",
+            "rows x features",
+            "DBN",
+            "SAE",
+            "MLP",
+            "linear",
+            "behind the MLP by > 1 SE",
+            "seconds",
+        ],
+        rows,
+    )
+    (RESULTS / "tabular.md").write_text("\n".join(report.lines))
+
+
+if __name__ == "__main__":
+    main()
