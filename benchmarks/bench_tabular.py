@@ -62,6 +62,7 @@ from _common import (  # noqa: E402
 import skdeep  # noqa: E402
 
 SHAPE = (100,)
+REGRESSION = {"diabetes", "Auto MPG", "make_friedman1", "spectra"}
 
 
 def signals(n_rows=4000, n_features=40, n_classes=10, seed=0):
@@ -106,27 +107,31 @@ def seattle_weather():
     return X, days["weather"].to_numpy()
 
 
-def datasets(mnist_path):
-    """name -> (X, y, task), classification first."""
-    found = {
-        "wine": (*load_wine(return_X_y=True), "classification"),
-        "breast cancer": (*load_breast_cancer(return_X_y=True), "classification"),
-        "iris": (*load_iris(return_X_y=True), "classification"),
-        "Seattle weather": (*seattle_weather(), "classification"),
-        "MNIST dev": (*load_mnist(mnist_path), "classification"),
-        "make_classification": (
-            *make_classification(
-                2000, 20, n_informative=8, n_classes=4, random_state=0
-            ),
-            "classification",
+def datasets(mnist_path, wanted=None):
+    """name -> (X, y, task), classification first; ``wanted(name)`` says
+    which to load (None: all)."""
+    loaders = {
+        "wine": lambda: load_wine(return_X_y=True),
+        "breast cancer": lambda: load_breast_cancer(return_X_y=True),
+        "iris": lambda: load_iris(return_X_y=True),
+        "Seattle weather": seattle_weather,
+        "MNIST dev": lambda: load_mnist(mnist_path),
+        "make_classification": lambda: make_classification(
+            2000, 20, n_informative=8, n_classes=4, random_state=0
         ),
-        "1-D signals": (*signals(), "classification"),
-        "diabetes": (*load_diabetes(return_X_y=True), "regression"),
-        "Auto MPG": (*auto_mpg(), "regression"),
-        "make_friedman1": (*make_friedman1(2000, random_state=0), "regression"),
-        "spectra": (*spectra(), "regression"),
+        "1-D signals": signals,
+        "diabetes": lambda: load_diabetes(return_X_y=True),
+        "Auto MPG": auto_mpg,
+        "make_friedman1": lambda: make_friedman1(2000, random_state=0),
+        "spectra": spectra,
     }
-    return {name: value for name, value in found.items() if value[0] is not None}
+    found = {}
+    for name, load in loaders.items():
+        data = load() if wanted is None or wanted(name) else None
+        if data is not None and data[0] is not None:
+            task = "regression" if name in REGRESSION else "classification"
+            found[name] = (*data, task)
+    return found
 
 
 def models(task, seed):
@@ -149,18 +154,30 @@ def models(task, seed):
     }
 
 
-def scores(X, y, task, seeds, n_folds):
-    """model name -> per-seed mean CV score, and the total fit seconds."""
+def scores(X, y, task, seeds, n_folds, only=None, params=None):
+    """model name -> per-seed mean CV score, and the total fit seconds
+    (``only``: that model alone, with ``params`` set)."""
     found, seconds = {}, {}
     for seed in seeds:
         split = StratifiedKFold if task == "classification" else KFold
         cv = split(n_folds, shuffle=True, random_state=seed)
         for name, model in models(task, seed).items():
+            if only is not None:
+                if name != only:
+                    continue
+                model = _with_params(model, params or {})
             start = time.perf_counter()
             score = cross_val_score(make_pipeline(StandardScaler(), model), X, y, cv=cv)
             seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
             found.setdefault(name, []).append(score.mean())
     return found, seconds
+
+
+def _with_params(model, params):
+    """The model with ``params`` set (on the MLP inside a target scaler)."""
+    inner = getattr(model, "regressor", None)
+    (model if inner is None else inner).set_params(**params)
+    return model
 
 
 def row(name, X, task, found, seconds):

@@ -202,15 +202,49 @@ def test_input_dropout_changes_training_not_inference(cls):
 
 @pytest.mark.parametrize("cls", SUPERVISED)
 def test_input_dropout_auto_is_on_from_100_features(cls):
-    """input_dropout="auto" trains exactly as 0 on 64 features, as 0.2 on 128."""
-    X, y = data_for(cls)
+    """input_dropout="auto" on inputs in [0, 1] trains exactly as 0 on 64
+    features, as 0.2 on 128."""
+    X, y = digits()
     wide = np.hstack([X] * (1 + 100 // X.shape[1]))
     for data, same_as in ((X, 0.0), (wide, 0.2)):
-        auto = cls(**FAST).fit(data, y)
-        explicit = cls(**FAST, input_dropout=same_as).fit(data, y)
-        np.testing.assert_array_equal(auto.coefs_[-1], explicit.coefs_[-1])
+        assert_trains_as(cls, data, y, input_dropout=same_as)
     plain = cls(**FAST, input_dropout=0.0).fit(wide, y)
+    auto = cls(**FAST).fit(wide, y)
     assert not np.array_equal(auto.coefs_[-1], plain.coefs_[-1])
+
+
+def assert_trains_as(cls, X, y, **explicit):
+    """The defaults' fit of X equals the fit with the ``explicit`` settings."""
+    auto = cls(**FAST).fit(X, y)
+    same = cls(**FAST, **explicit).fit(X, y)
+    np.testing.assert_array_equal(auto.coefs_[-1], same.coefs_[-1])
+
+
+# The "auto" fine-tuning settings of each estimator: dropout on inputs in
+# [0, 1], on real-valued inputs of 20 features or more and of fewer; input
+# dropout on real-valued inputs of 100 features; Adam's rate on real values.
+AUTO_FINE_TUNING = {
+    DBNClassifier: ((0.5, 0.5, 0.0), 0.2, 3e-3),
+    StackedAutoencoderClassifier: ((0.5, 0.5, 0.0), 0.2, 3e-3),
+    DBNRegressor: ((0.0, 0.0, 0.0), 0.0, 5e-3),
+    StackedAutoencoderRegressor: ((0.5, 0.3, 0.3), 0.0, 5e-3),
+}
+
+
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_auto_fine_tuning_follows_the_kind_of_input(cls):
+    """dropout, input_dropout and learning_rate_init "auto" train exactly as
+    the documented values for pixels in [0, 1], standardized tables of 64
+    and of 10 features, and a standardized table of 128 features."""
+    (bounded, wide, narrow), input_dropout, rate = AUTO_FINE_TUNING[cls]
+    X, y = digits()
+    real = StandardScaler().fit_transform(X) + 0.01 * np.arange(X.shape[1])
+    assert_trains_as(cls, X, y, dropout=bounded, learning_rate_init=3e-3)
+    assert_trains_as(cls, real, y, dropout=wide, learning_rate_init=rate)
+    assert_trains_as(cls, real[:, :10], y, dropout=narrow, learning_rate_init=rate)
+    assert_trains_as(
+        cls, np.hstack([real, real]), y, dropout=wide, input_dropout=input_dropout
+    )
 
 
 @pytest.mark.parametrize("cls", SUPERVISED + TRANSFORMERS)
@@ -222,8 +256,15 @@ def test_pretraining_stops_once_each_layer_plateaus(cls):
     params.pop("max_iter")
     stopped = cls(**params).fit(X, y)
     assert stopped.pretrain_n_iter_ == [len(c) for c in stopped.pretrain_loss_curves_]
-    assert all(4 <= n < 80 for n in stopped.pretrain_n_iter_)
+    # "auto" trains a Gaussian RBM (the DBN's on real values) to the end
+    gaussian = getattr(stopped, "visible_units_", None) == "gaussian"
+    if gaussian:
+        assert stopped.pretrain_n_iter_[0] == 80
+    assert all(4 <= n < 80 for n in stopped.pretrain_n_iter_[int(gaussian) :])
     assert cls(**params, pretrain_tol=0.0).fit(X, y).pretrain_n_iter_ == [80, 80]
+    if gaussian:
+        low = cls(**params, pretrain_tol=0.05).fit(X, y).pretrain_n_iter_[0]
+        assert 4 <= low < 80
 
 
 # ---- warm_start and partial_fit -------------------------------------------

@@ -66,7 +66,7 @@ X_iris, y_iris = load_iris(return_X_y=True)
 # What sklearn's lbfgs runs do in one call: train to a small training loss.
 # Adam gets the epochs, the step and no dropout or weight decay to do the same.
 TO_CONVERGENCE = dict(
-    max_iter=500,
+    max_iter=800,
     learning_rate_init=0.01,
     dropout=0.0,
     input_dropout=0.0,

@@ -106,9 +106,11 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
     max_iter : int, default=200
         Most epochs of supervised fine-tuning per ``fit``.
 
-    dropout : float, default=0.5
+    dropout : float or "auto", default="auto"
         Fraction of hidden units dropped at random in each fine-tuning
-        minibatch (inverted dropout; inference uses every unit).
+        minibatch (inverted dropout; inference uses every unit). "auto" is
+        0.5, but 0 on real-valued inputs (outside [0, 1]) of fewer than 20
+        features (see the user guide's page on real-valued data).
 
     input_dropout : float or "auto", default="auto"
         Fraction of input features dropped at random in each fine-tuning
@@ -304,7 +306,7 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
         fine_tuning="backprop",
         learning_rate_init="auto",
         max_iter=200,
-        dropout=0.5,
+        dropout="auto",
         input_dropout="auto",
         early_stopping=False,
         validation_fraction=0.1,

@@ -97,21 +97,26 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, SupervisedSAE):
         codes.
 
     learning_rate_init : float or "auto", default="auto"
-        Adam's step size in fine-tuning; "auto" is 3e-3.
+        Adam's step size in fine-tuning; "auto" is 3e-3, and 5e-3 for
+        real-valued inputs (outside [0, 1]), where the pretrained stack
+        starts from small weights and a smooth target's fit would stall.
 
     max_iter : int, default=200
         Most epochs of supervised fine-tuning per ``fit``.
 
-    dropout : float, default=0.5
+    dropout : float or "auto", default="auto"
         Fraction of hidden units dropped at random in each fine-tuning
-        minibatch (inverted dropout; inference uses every unit).
+        minibatch (inverted dropout; inference uses every unit). "auto" is
+        0.5 on inputs in [0, 1] and 0.3 on real-valued inputs (the user
+        guide's page on real-valued data has the measurements).
 
     input_dropout : float or "auto", default="auto"
         Fraction of input features dropped at random in each fine-tuning
         minibatch (inverted dropout on the network's input; inference uses
-        every feature). "auto" is 0.2 (Srivastava et al., 2014) for inputs of
-        at least 100 features, where neighbouring features repeat each other,
-        and 0 below.
+        every feature). "auto" is 0 for real-valued inputs (outside [0, 1]),
+        where a dropped feature is noise on a continuous target; on inputs
+        in [0, 1] it is 0.2 (Srivastava et al., 2014) from 100 features on,
+        where neighbouring features repeat each other, and 0 below.
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the labeled rows (stratified for
@@ -258,6 +263,9 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, SupervisedSAE):
     True
     """
 
+    # dropout="auto": inputs in [0, 1], real-valued wide, real-valued narrow
+    _auto_dropout = (0.5, 0.3, 0.3)
+
     _parameter_constraints: dict = {
         **SupervisedSAE._parameter_constraints,
         **FINE_TUNING_PARAMETER_CONSTRAINTS,
@@ -283,7 +291,7 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, SupervisedSAE):
         fine_tuning="backprop",
         learning_rate_init="auto",
         max_iter=200,
-        dropout=0.5,
+        dropout="auto",
         input_dropout="auto",
         early_stopping=False,
         validation_fraction=0.1,

@@ -60,8 +60,10 @@ AUTO_PRETRAIN_TOL = 0.05
 # a stricter plateau pays its extra epochs.
 AUTO_PRETRAIN_TOL_SEMI_SUPERVISED = 0.01
 
-# pretrain_learning_rate="auto", per visible type.
-AUTO_LEARNING_RATES = {"bernoulli": 0.1, "gaussian": 0.005}
+# pretrain_learning_rate="auto", per visible type. A Gaussian layer (on
+# standardized real-valued inputs) learns slowly and its reconstruction error
+# flattens early: with pretrain_tol="auto" it trains all pretrain_iter epochs.
+AUTO_LEARNING_RATES = {"bernoulli": 0.1, "gaussian": 0.02}
 
 DBN_PARAMETER_CONSTRAINTS = {
     "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],
@@ -186,6 +188,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
 
         def fit_layer(k, inputs):
             units = visible_units if k == 0 else "bernoulli"
+            gaussian = units == "gaussian" and self.pretrain_tol == "auto"
             label = f"pretraining layer {k + 1}/{len(sizes)} "
             labels = top_labels if k == len(sizes) - 1 else None
             return self._fit_rbm(
@@ -198,7 +201,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
                 label,
                 labels,
                 None if stream is None else (stream, k),
-                tol,
+                0.0 if gaussian else tol,
             )
 
         def propagate(k, layer, inputs):

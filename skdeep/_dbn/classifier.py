@@ -77,8 +77,8 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
 
     pretrain_learning_rate : float or "auto", default="auto"
         Step size of the SGD-with-momentum updates of pretraining. "auto" is
-        0.1 for RBMs with Bernoulli visibles and 0.005 for the Gaussian one,
-        whose unbounded visibles need a much smaller step (Hinton's practical
+        0.1 for RBMs with Bernoulli visibles and 0.02 for the Gaussian one,
+        whose unbounded visibles need a smaller step (Hinton's practical
         guide, section 13.2).
 
     pretrain_iter : int, default=50
@@ -92,11 +92,10 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         its loss (the reconstruction error) by less than ``pretrain_tol`` times
         its first epoch's gain (the drop from epoch 1 to epoch 2), a rule free
         of the loss's scale and floor; ``pretrain_iter`` caps the epochs and 0
-        runs them all. ``pretrain_n_iter_`` tells how many ran. "auto" is 0.05;
-        0.01 while some rows are unlabeled (``unlabeled_label``), where the
-        unlabeled rows are most of what the model learns from; and 0 for
-        ``fine_tuning="up-down"``, a generative model that wants its RBMs
-        trained to the end.
+        runs them all. ``pretrain_n_iter_`` tells how many ran. "auto" is
+        0.05; 0.01 while some rows are unlabeled (``unlabeled_label``), the
+        most of what the model learns from; 0 for a Gaussian layer (its
+        error flattens while it still learns) and for ``"up-down"``.
 
     momentum : float, default=0.9
         Momentum of the SGD updates of pretraining and of up-down
@@ -129,9 +128,11 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     max_iter : int, default=200
         Most epochs of supervised fine-tuning per ``fit``.
 
-    dropout : float, default=0.5
+    dropout : float or "auto", default="auto"
         Fraction of hidden units dropped at random in each fine-tuning
-        minibatch (inverted dropout; inference uses every unit).
+        minibatch (inverted dropout; inference uses every unit). "auto" is
+        0.5, but 0 on real-valued inputs (outside [0, 1]) of fewer than 20
+        features (see the user guide's page on real-valued data).
 
     input_dropout : float or "auto", default="auto"
         Fraction of input features dropped at random in each fine-tuning
@@ -350,7 +351,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         fine_tuning="backprop",
         learning_rate_init="auto",
         max_iter=200,
-        dropout=0.5,
+        dropout="auto",
         input_dropout="auto",
         early_stopping=False,
         validation_fraction=0.1,

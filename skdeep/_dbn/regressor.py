@@ -56,8 +56,8 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
 
     pretrain_learning_rate : float or "auto", default="auto"
         Step size of the SGD-with-momentum updates of pretraining. "auto" is
-        0.1 for RBMs with Bernoulli visibles and 0.005 for the Gaussian one,
-        whose unbounded visibles need a much smaller step (Hinton's practical
+        0.1 for RBMs with Bernoulli visibles and 0.02 for the Gaussian one,
+        whose unbounded visibles need a smaller step (Hinton's practical
         guide, section 13.2).
 
     pretrain_iter : int, default=50
@@ -71,7 +71,8 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         its loss (the reconstruction error) by less than ``pretrain_tol`` times
         its first epoch's gain (the drop from epoch 1 to epoch 2), a rule free
         of the loss's scale and floor; ``pretrain_iter`` caps the epochs and 0
-        runs them all. ``pretrain_n_iter_`` tells how many ran. "auto" is 0.05;
+        runs them all. ``pretrain_n_iter_`` tells how many ran. "auto" is 0.05
+        (0 for a Gaussian layer, whose error flattens while it still learns);
         0.01 while some rows are unlabeled (``unlabeled_label``), where the
         unlabeled rows are most of what the model learns from.
 
@@ -90,23 +91,26 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         codes.
 
     learning_rate_init : float or "auto", default="auto"
-        Adam's step size in fine-tuning; "auto" is 3e-3.
+        Adam's step size in fine-tuning; "auto" is 3e-3, and 5e-3 for
+        real-valued inputs (outside [0, 1]), where the pretrained stack
+        starts from small weights and a smooth target's fit would stall.
 
     max_iter : int, default=200
         Most epochs of supervised fine-tuning per ``fit``.
 
-    dropout : float, default=0.0
+    dropout : float or "auto", default="auto"
         Fraction of hidden units dropped at random in each fine-tuning
-        minibatch (inverted dropout; inference uses every unit). Off by
-        default for the DBN regressor, where it cost accuracy (see the user
-        guide's parameter table).
+        minibatch (inverted dropout; inference uses every unit). "auto" is
+        0: it cost the DBN regressor accuracy (see the user guide's
+        parameter table).
 
     input_dropout : float or "auto", default="auto"
         Fraction of input features dropped at random in each fine-tuning
         minibatch (inverted dropout on the network's input; inference uses
-        every feature). "auto" is 0.2 (Srivastava et al., 2014) for inputs of
-        at least 100 features, where neighbouring features repeat each other,
-        and 0 below.
+        every feature). "auto" is 0 for real-valued inputs (outside [0, 1]),
+        where a dropped feature is noise on a continuous target; on inputs
+        in [0, 1] it is 0.2 (Srivastava et al., 2014) from 100 features on,
+        where neighbouring features repeat each other, and 0 below.
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the labeled rows (stratified for
@@ -261,6 +265,9 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
     True
     """
 
+    # dropout="auto": inputs in [0, 1], real-valued wide, real-valued narrow
+    _auto_dropout = (0.0, 0.0, 0.0)
+
     _parameter_constraints: dict = {
         **BaseDBN._parameter_constraints,
         **FINE_TUNING_PARAMETER_CONSTRAINTS,
@@ -284,7 +291,7 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         fine_tuning="backprop",
         learning_rate_init="auto",
         max_iter=200,
-        dropout=0.0,
+        dropout="auto",
         input_dropout="auto",
         early_stopping=False,
         validation_fraction=0.1,

@@ -74,8 +74,8 @@ class DBNTransformer(
 
     pretrain_learning_rate : float or "auto", default="auto"
         Step size of the SGD-with-momentum updates of pretraining. "auto" is
-        0.1 for RBMs with Bernoulli visibles and 0.005 for the Gaussian one,
-        whose unbounded visibles need a much smaller step (Hinton's practical
+        0.1 for RBMs with Bernoulli visibles and 0.02 for the Gaussian one,
+        whose unbounded visibles need a smaller step (Hinton's practical
         guide, section 13.2).
 
     pretrain_iter : int, default=50
@@ -89,7 +89,8 @@ class DBNTransformer(
         its loss (the reconstruction error) by less than ``pretrain_tol`` times
         its first epoch's gain (the drop from epoch 1 to epoch 2), a rule free
         of the loss's scale and floor; ``pretrain_iter`` caps the epochs and 0
-        runs them all. ``pretrain_n_iter_`` tells how many ran. "auto" is 0.05.
+        runs them all. ``pretrain_n_iter_`` tells how many ran. "auto" is 0.05
+        (0 for a Gaussian layer, whose error flattens while it still learns).
 
     momentum : float, default=0.9
         Momentum of the SGD updates of pretraining and of wake-sleep.

@@ -62,9 +62,17 @@ from skdeep._utils.validation import (
 AUTO_FINE_TUNING_RATE = 3e-3
 AUTO_STREAM_PRETRAINING_RATE = 1e-2
 
-# input_dropout="auto": this fraction from this many input features on.
+# input_dropout="auto": this fraction from this many input features on, but
+# for regression on real-valued inputs, none (a dropped feature of a smooth
+# signal is noise on a continuous target).
 AUTO_INPUT_DROPOUT = 0.2
 AUTO_INPUT_DROPOUT_FEATURES = 100
+
+# dropout="auto" on real-valued inputs (those the stack standardizes): the
+# estimator's wide-input rate from this many features on, its narrow-input
+# rate below (a few features spread over many hidden units leave little for
+# dropout to decorrelate, and its noise costs more than it regularizes).
+AUTO_DROPOUT_FEATURES = 20
 
 FINE_TUNING_PARAMETER_CONSTRAINTS = {
     "fine_tuning": [StrOptions({"backprop", "none"})],
@@ -73,7 +81,7 @@ FINE_TUNING_PARAMETER_CONSTRAINTS = {
         StrOptions({"auto"}),
     ],
     "max_iter": [Interval(Integral, 0, None, closed="left")],
-    "dropout": [Interval(Real, 0, 1, closed="left")],
+    "dropout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
     "input_dropout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
     "early_stopping": ["boolean"],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -182,13 +190,42 @@ class FineTuningMixin(ABC):
             return self.learning_rate_init
         if pretraining:
             return AUTO_STREAM_PRETRAINING_RATE
+        if self._real_valued:
+            return self._auto_real_valued_rate
         return AUTO_FINE_TUNING_RATE
 
+    # dropout="auto": (inputs in [0, 1], real-valued from
+    # AUTO_DROPOUT_FEATURES features on, real-valued below); the classes
+    # override it with their measured rates.
+    _auto_dropout = (0.5, 0.5, 0.0)
+    # input_dropout="auto" applies to real-valued inputs too
+    _input_dropout_real_valued = True
+    # learning_rate_init="auto" on real-valued inputs
+    _auto_real_valued_rate = AUTO_FINE_TUNING_RATE
+
+    @property
+    def _real_valued(self):
+        """Whether the stack standardizes its input (real-valued data:
+        Gaussian visibles or a linear first decoder)."""
+        return getattr(self, "mean_", None) is not None
+
+    def _dropout(self, n_features):
+        """Hidden-unit dropout, "auto" resolved by the kind of input."""
+        if self.dropout != "auto":
+            return self.dropout
+        bounded, wide, narrow = self._auto_dropout
+        if not self._real_valued:
+            return bounded
+        return wide if n_features >= AUTO_DROPOUT_FEATURES else narrow
+
     def _input_dropout(self, n_features):
-        if self.input_dropout == "auto":
-            wide = n_features >= AUTO_INPUT_DROPOUT_FEATURES
-            return AUTO_INPUT_DROPOUT if wide else 0.0
-        return self.input_dropout
+        """Input dropout, "auto" resolved by the input's width and kind."""
+        if self.input_dropout != "auto":
+            return self.input_dropout
+        if self._real_valued and not self._input_dropout_real_valued:
+            return 0.0
+        wide = n_features >= AUTO_INPUT_DROPOUT_FEATURES
+        return AUTO_INPUT_DROPOUT if wide else 0.0
 
     def _fit(self, X, y, sample_weight=None, *, partial=False, classes=None):
         """Pretrain (unless going on from a fitted model), then fine-tune.
@@ -385,16 +422,17 @@ class FineTuningMixin(ABC):
         dropped = range(1, len(layers))  # every hidden activation
         workspace = Workspace()
         input_dropout = self._input_dropout(tuning.X.shape[1])
+        dropout = self._dropout(tuning.X.shape[1])
 
         def step(params, batch):
             A = gather_rows(tuning.X, rows[batch], tuning.prepare, workspace)
             masks = {}
-            if self.dropout > 0 and len(layers) > 1:
+            if dropout > 0 and len(layers) > 1:
                 shapes = {
                     i: (len(batch), params[layers[i - 1].bias].shape[0])
                     for i in dropped
                 }
-                masks = dropout_masks(shapes, self.dropout, tuning.rng, A.dtype)
+                masks = dropout_masks(shapes, dropout, tuning.rng, A.dtype)
             if input_dropout > 0:
                 masks |= dropout_masks({0: A.shape}, input_dropout, tuning.rng, A.dtype)
             return loss_and_gradient(

@@ -25,9 +25,20 @@ from skdeep._utils.validation import (
     validate_data,
 )
 
+# learning_rate_init="auto" of the regressors on real-valued inputs: the
+# stack pretrained on such data starts with small weights (an RBM or an
+# autoencoder of weakly structured columns learns little), and at the
+# classification rate a smooth target's fit stalls in the near-linear regime.
+AUTO_REAL_VALUED_REGRESSION_RATE = 5e-3
+
 
 class RegressorHeadMixin(RegressorMixin):
     """Regression targets on top of :class:`FineTuningMixin`."""
+
+    # input_dropout="auto" is none on real-valued inputs, and the step size
+    # is larger there (see FineTuningMixin)
+    _input_dropout_real_valued = False
+    _auto_real_valued_rate = AUTO_REAL_VALUED_REGRESSION_RATE
 
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
