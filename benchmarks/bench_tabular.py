@@ -134,34 +134,34 @@ def datasets(mnist_path, wanted=None):
     return found
 
 
-def models(task, seed):
+def models(task, seed, shape=SHAPE):
     """name -> estimator (each goes after a StandardScaler)."""
     if task == "classification":
         return {
-            "DBN": skdeep.DBNClassifier(SHAPE, random_state=seed),
-            "SAE": skdeep.StackedAutoencoderClassifier(SHAPE, random_state=seed),
-            "MLP": MLPClassifier(SHAPE, random_state=seed),
+            "DBN": skdeep.DBNClassifier(shape, random_state=seed),
+            "SAE": skdeep.StackedAutoencoderClassifier(shape, random_state=seed),
+            "MLP": MLPClassifier(shape, random_state=seed),
             "linear": LogisticRegression(max_iter=1000),
         }
     return {
-        "DBN": skdeep.DBNRegressor(SHAPE, random_state=seed),
-        "SAE": skdeep.StackedAutoencoderRegressor(SHAPE, random_state=seed),
+        "DBN": skdeep.DBNRegressor(shape, random_state=seed),
+        "SAE": skdeep.StackedAutoencoderRegressor(shape, random_state=seed),
         "MLP": TransformedTargetRegressor(
-            MLPRegressor(hidden_layer_sizes=SHAPE, random_state=seed),
+            MLPRegressor(hidden_layer_sizes=shape, random_state=seed),
             transformer=StandardScaler(),
         ),
         "linear": Ridge(),
     }
 
 
-def scores(X, y, task, seeds, n_folds, only=None, params=None):
+def scores(X, y, task, seeds, n_folds, only=None, params=None, shape=SHAPE):
     """model name -> per-seed mean CV score, and the total fit seconds
     (``only``: that model alone, with ``params`` set)."""
     found, seconds = {}, {}
     for seed in seeds:
         split = StratifiedKFold if task == "classification" else KFold
         cv = split(n_folds, shuffle=True, random_state=seed)
-        for name, model in models(task, seed).items():
+        for name, model in models(task, seed, shape).items():
             if only is not None:
                 if name != only:
                     continue
@@ -202,6 +202,19 @@ def row(name, X, task, found, seconds):
     ]
 
 
+HEADER = [
+    "data",
+    "task",
+    "rows x features",
+    "DBN",
+    "SAE",
+    "MLP",
+    "linear",
+    "behind the MLP by > 1 SE",
+    "seconds",
+]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="local .npz with keys X (uint8) and y")
@@ -223,20 +236,32 @@ def main():
     report.table(
         "Accuracy (classification) or R^2 (regression): mean +- standard error "
         "over seeds",
-        [
-            "data",
-            "task",
-            "rows x features",
-            "DBN",
-            "SAE",
-            "MLP",
-            "linear",
-            "behind the MLP by > 1 SE",
-            "seconds",
-        ],
+        HEADER,
         rows,
     )
+    other_layers(report, seeds, n_folds)
     (RESULTS / "tabular.md").write_text("\n".join(report.lines))
+
+
+# The signal-like data sets again, at the estimators' default layer (256,)
+# and at two such layers.
+OTHER_LAYERS = {"1-D signals": [(256,), (256, 256)], "spectra": [(256,), (256, 256)]}
+
+
+def other_layers(report, seeds, n_folds):
+    """The signal-like rows at other layers: every model of the same layers."""
+    rows = []
+    found_data = datasets(None, lambda name: name in OTHER_LAYERS)
+    for name, (X, y, task) in found_data.items():
+        for shape in OTHER_LAYERS[name]:
+            found, seconds = scores(X, y, task, seeds, n_folds, shape=shape)
+            rows.append(row(f"{name}, {shape}", X, task, found, seconds))
+            print(rows[-1], flush=True)
+    report.table(
+        "Signal-like data at other layers: mean +- standard error over seeds",
+        HEADER,
+        rows,
+    )
 
 
 if __name__ == "__main__":

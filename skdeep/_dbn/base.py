@@ -64,6 +64,11 @@ AUTO_PRETRAIN_TOL_SEMI_SUPERVISED = 0.01
 # standardized real-valued inputs) learns slowly and its reconstruction error
 # flattens early: with pretrain_tol="auto" it trains all pretrain_iter epochs.
 AUTO_LEARNING_RATES = {"bernoulli": 0.1, "gaussian": 0.02}
+# ... and above this many hidden units the Gaussian rate shrinks as
+# AUTO_GAUSSIAN_HIDDEN / n_hidden: its linear reconstruction sums over the
+# hidden units, so one step moves it in proportion to their number (0.02
+# diverged in the first epoch of standardized MNIST with 500 units).
+AUTO_GAUSSIAN_HIDDEN = 256
 
 DBN_PARAMETER_CONSTRAINTS = {
     "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],
@@ -261,7 +266,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         )
         # the learning rate is folded into the CD products: SGD then scales
         # nothing, which spares it a pass over the weights per minibatch
-        learning_rate = self._rbm_learning_rate(visible_units)
+        learning_rate = self._rbm_learning_rate(visible_units, n_hidden)
         step = self._cd_step(
             inputs, rows, Y, prepare, visible_units, rng, learning_rate
         )
@@ -369,10 +374,13 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
             return AUTO_PRETRAIN_TOL_SEMI_SUPERVISED
         return AUTO_PRETRAIN_TOL
 
-    def _rbm_learning_rate(self, visible_units):
-        if self.pretrain_learning_rate == "auto":
-            return AUTO_LEARNING_RATES[visible_units]
-        return self.pretrain_learning_rate
+    def _rbm_learning_rate(self, visible_units, n_hidden):
+        if self.pretrain_learning_rate != "auto":
+            return self.pretrain_learning_rate
+        rate = AUTO_LEARNING_RATES[visible_units]
+        if visible_units == "gaussian":
+            rate *= min(1.0, AUTO_GAUSSIAN_HIDDEN / n_hidden)
+        return rate
 
     @staticmethod
     def _pseudo_likelihood_monitor(inputs, visible_units, prepare, rng, n_labels):

@@ -77,9 +77,9 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
 
     pretrain_learning_rate : float or "auto", default="auto"
         Step size of the SGD-with-momentum updates of pretraining. "auto" is
-        0.1 for RBMs with Bernoulli visibles and 0.02 for the Gaussian one,
-        whose unbounded visibles need a smaller step (Hinton's practical
-        guide, section 13.2).
+        0.1 for RBMs with Bernoulli visibles and, for the Gaussian one, 0.02
+        up to 256 hidden units and 0.02 * 256 / n_hidden above (Hinton's
+        practical guide, section 13.2).
 
     pretrain_iter : int, default=50
         Most epochs of pretraining per RBM (``pretrain_tol`` usually stops a

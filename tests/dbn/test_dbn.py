@@ -60,6 +60,18 @@ def test_gaussian_visibles_standardize_unscaled_input(digits):
     assert error < np.mean((X_unscaled - X_unscaled.mean(axis=0)) ** 2)
 
 
+@pytest.mark.parametrize("n_hidden, rate", [(16, 0.02), (256, 0.02), (512, 0.01)])
+def test_auto_gaussian_rate_shrinks_above_256_hidden_units(digits, n_hidden, rate):
+    """pretrain_learning_rate="auto" on real values is 0.02 up to 256 hidden
+    units, 0.02 * 256 / n_hidden above."""
+    X, _ = digits
+    X_real = X * 16 - 3  # outside [0, 1]: Gaussian visibles
+    params = dict(hidden_layer_sizes=(n_hidden,), pretrain_iter=3, random_state=0)
+    auto = DBNTransformer(**params).fit(X_real)
+    explicit = DBNTransformer(**params, pretrain_learning_rate=rate, pretrain_tol=0)
+    np.testing.assert_array_equal(auto.coefs_[0], explicit.fit(X_real).coefs_[0])
+
+
 def test_bernoulli_rejects_values_outside_unit_interval(digits):
     X, y = digits
     for estimator in (
