@@ -181,7 +181,6 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         supervised fit are unlabeled (see ``_pretrain_tol``).
         """
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
-        tol = self._pretrain_tol(semi_supervised)
         visible_units, mean, scale = self._visible_layer(X, stream)
         batch_size = self._batch_size(X.shape[0], chunk=stream is not None)
 
@@ -193,7 +192,6 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
 
         def fit_layer(k, inputs):
             units = visible_units if k == 0 else "bernoulli"
-            gaussian = units == "gaussian" and self.pretrain_tol == "auto"
             label = f"pretraining layer {k + 1}/{len(sizes)} "
             labels = top_labels if k == len(sizes) - 1 else None
             return self._fit_rbm(
@@ -206,7 +204,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
                 label,
                 labels,
                 None if stream is None else (stream, k),
-                0.0 if gaussian else tol,
+                self._pretrain_tol(semi_supervised, units),
             )
 
         def propagate(k, layer, inputs):
@@ -365,11 +363,14 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         """batch_size, "auto" resolved as n_samples // 20 within [64, 512]."""
         return resolve_batch_size(self.batch_size, n_samples, *AUTO_BATCH, chunk=chunk)
 
-    def _pretrain_tol(self, semi_supervised=False):
-        """pretrain_tol, "auto" resolved (see AUTO_PRETRAIN_TOL): the
-        semi-supervised tolerance when a fit has unlabeled rows."""
+    def _pretrain_tol(self, semi_supervised=False, visible_units="bernoulli"):
+        """pretrain_tol of an RBM with these visibles, "auto" resolved (see
+        AUTO_PRETRAIN_TOL and AUTO_LEARNING_RATES): 0 for a Gaussian layer,
+        the semi-supervised tolerance when a fit has unlabeled rows."""
         if self.pretrain_tol != "auto":
             return self.pretrain_tol
+        if visible_units == "gaussian":
+            return 0.0
         if semi_supervised:
             return AUTO_PRETRAIN_TOL_SEMI_SUPERVISED
         return AUTO_PRETRAIN_TOL

@@ -430,10 +430,10 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
             return resolve_batch_size("auto", n_samples, *up_down.AUTO["batch"])
         return super()._batch_size(n_samples, chunk)
 
-    def _pretrain_tol(self, semi_supervised=False):
+    def _pretrain_tol(self, semi_supervised=False, visible_units="bernoulli"):
         if self._generative and self.pretrain_tol == "auto":
             return up_down.AUTO["pretrain_tol"]
-        return super()._pretrain_tol(semi_supervised)
+        return super()._pretrain_tol(semi_supervised, visible_units)
 
     def _can_continue(self):
         return not self._generative and super()._can_continue()
