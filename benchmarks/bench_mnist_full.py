@@ -1,0 +1,244 @@
+"""Full-scale MNIST: skdeep against scikit-learn and the published figures.
+
+The permutation-invariant protocol the method's figures come from (no
+convolutions, no augmentation), all labels and few labels, at the defaults
+with two hidden layers of 500 units:
+
+1. all labels: ``DBNClassifier``, ``StackedAutoencoderClassifier`` and
+   ``MLPClassifier``, test error, fit time and epochs;
+2. 100 / 600 / 1000 / 3000 labels (balanced over the classes, drawn with
+   ``RandomState(0)``), the other training rows unlabeled:
+   ``DBNClassifier(unlabeled_label=-1)`` against ``MLPClassifier`` on the
+   labeled rows and ``LabelSpreading(kernel="knn")`` on every row;
+3. the published test errors of the same protocol beside them, and a plot
+   of test error against labels (``results/mnist_full.png``).
+
+Data: ``fetch_openml("mnist_784")``, as users load it: its first 60000 rows
+train and its last 10000 (the official test digits) test. ``--data PATH``
+reads a local ``.npz`` of the 60000 training digits instead (keys ``X``,
+uint8 pixels, and ``y``; ``shared/tools/get_mnist_train.py`` writes one);
+the script then holds out their last 10000 as its test set and trains on
+the first 50000, and says so in its results. ``SelfTrainingClassifier``
+is left out: it refits its MLP up to 10 times on growing sets, hours here.
+
+Run: ``python benchmarks/bench_mnist_full.py --data mnist_train.npz``
+(about 60 minutes on 2 cores; ``--labels 1000`` runs one label count of
+section 2, ``--skip-all`` skips section 1).
+"""
+
+import argparse
+import multiprocessing
+import resource
+import time
+import warnings
+
+import numpy as np
+from _common import RESULTS, SEED, Report, machine
+from sklearn.datasets import fetch_openml
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from sklearn.semi_supervised import LabelSpreading
+
+from skdeep import DBNClassifier, StackedAutoencoderClassifier
+
+SHAPE = (500, 500)
+LABEL_COUNTS = (100, 600, 1000, 3000)
+
+# Test errors (%) on the official test digits, permutation-invariant MNIST:
+# {method: {labels (None: all 60000): error}}.
+PUBLISHED = {
+    "deep belief net (Hinton, Osindero & Teh 2006)": {None: 1.25},
+    "DBN, dropout fine-tuning (Srivastava et al. 2014)": {None: 0.92},
+    "DBM, dropout fine-tuning (Srivastava et al. 2014)": {None: 0.79},
+    "DAE pretraining + pseudo-labels (Lee 2013)": {
+        100: 10.49,
+        600: 5.03,
+        1000: 3.46,
+        3000: 2.69,
+    },
+    "M1+M2 (Kingma et al. 2014)": {100: 3.33, 1000: 2.40},
+    "ladder network (Rasmus et al. 2015)": {100: 1.06, 1000: 0.84, None: 0.57},
+}
+
+
+def load(path):
+    """(X_train, X_test, y_train, y_test, what the test set is)."""
+    if path is not None:
+        data = np.load(path)
+        X, y = data["X"] / 255.0, data["y"].astype(int)
+        test = "the last 10000 of the 60000 training digits, held out"
+        return X[:-10000], X[-10000:], y[:-10000], y[-10000:], test
+    X, y = fetch_openml("mnist_784", version=1, return_X_y=True, as_frame=False)
+    X, y = X / 255.0, y.astype(int)
+    test = "the official 10000 test digits"
+    return X[:60000], X[60000:], y[:60000], y[60000:], test
+
+
+def balanced_labels(y, n_labels):
+    """A mask of n_labels rows, n_labels / n_classes of each class."""
+    rng = np.random.RandomState(SEED)
+    classes = np.unique(y)
+    per_class = n_labels // len(classes)
+    mask = np.zeros(len(y), dtype=bool)
+    for c in classes:
+        mask[rng.permutation(np.flatnonzero(y == c))[:per_class]] = True
+    return mask
+
+
+def error_and_time(model, X, y, X_test, y_test):
+    """(test error in %, fit seconds, epochs or "", peak memory in MB), the
+    fit run in a forked process that holds the data, so that its peak
+    resident memory is this fit's (data included)."""
+
+    def fit(queue):
+        start = time.perf_counter()
+        model.fit(X, y)
+        seconds = time.perf_counter() - start
+        error = 100 * (1 - model.score(X_test, y_test))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        queue.put((error, seconds, getattr(model, "n_iter_", ""), peak))
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=fit, args=(queue,))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def all_labels(report, data):
+    """Section 1; returns {model: error}."""
+    X_train, X_test, y_train, y_test = data
+    models = {
+        "MLPClassifier((500, 500))": MLPClassifier(SHAPE, random_state=SEED),
+        "DBNClassifier((500, 500))": DBNClassifier(SHAPE, random_state=SEED),
+        "StackedAutoencoderClassifier((500, 500))": StackedAutoencoderClassifier(
+            SHAPE, random_state=SEED
+        ),
+    }
+    rows, errors, mlp_seconds = [], {}, None
+    for name, model in models.items():
+        error, seconds, epochs, peak = error_and_time(
+            model, X_train, y_train, X_test, y_test
+        )
+        mlp_seconds = mlp_seconds or seconds
+        errors[name] = error
+        ratio = f"{seconds / mlp_seconds:.2f}"
+        rows.append(
+            [name, f"{error:.2f}", f"{seconds:.0f}", ratio, epochs, f"{peak:.0f}"]
+        )
+        print(rows[-1], flush=True)
+    report.table(
+        f"All {len(y_train)} labels",
+        ["model", "test error (%)", "fit (s)", "fit / MLP's", "epochs", "peak (MB)"],
+        rows,
+    )
+    return errors
+
+
+def few_labels(report, data, counts):
+    """Section 2; returns {model: {labels: error}}."""
+    X_train, X_test, y_train, y_test = data
+    models = {
+        "DBNClassifier((500, 500), unlabeled_label=-1)": (
+            lambda: DBNClassifier(SHAPE, unlabeled_label=-1, random_state=SEED),
+            "semi",
+        ),
+        "MLPClassifier((500, 500)), labeled rows": (
+            lambda: MLPClassifier(SHAPE, random_state=SEED),
+            "labeled",
+        ),
+        'LabelSpreading(kernel="knn")': (
+            lambda: LabelSpreading(kernel="knn"),
+            "semi",
+        ),
+    }
+    rows, curves = [], {}
+    for n_labels in counts:
+        labeled = balanced_labels(y_train, n_labels)
+        for name, (make, kind) in models.items():
+            if kind == "semi":
+                X, y = X_train, np.where(labeled, y_train, -1)
+            else:
+                X, y = X_train[labeled], y_train[labeled]
+            error, seconds, _, peak = error_and_time(make(), X, y, X_test, y_test)
+            curves.setdefault(name, {})[n_labels] = error
+            rows.append(
+                [name, n_labels, f"{error:.2f}", f"{seconds:.0f}", f"{peak:.0f}"]
+            )
+            print(rows[-1], flush=True)
+    report.table(
+        f"Few labels, the other rows of the {len(y_train)} unlabeled",
+        ["model", "labels", "test error (%)", "fit (s)", "peak (MB)"],
+        rows,
+    )
+    return curves
+
+
+def published(report):
+    rows = [
+        [method, "all" if labels is None else labels, f"{error:.2f}"]
+        for method, errors in PUBLISHED.items()
+        for labels, error in errors.items()
+    ]
+    report.table(
+        "Published test errors, same protocol (official test digits)",
+        ["method", "labels", "test error (%)"],
+        rows,
+    )
+
+
+def plot(curves, everything, n_train, path):
+    """Test error against labels, skdeep's and sklearn's runs as lines, the
+    published figures as markers (all labels drawn at n_train)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    for name, errors in curves.items():
+        labels = sorted(errors)
+        ax.plot(labels, [errors[n] for n in labels], marker="o", label=name)
+    for name, error in everything.items():
+        ax.plot([n_train], [error], marker="s", linestyle="", label=f"{name}, all")
+    for method, errors in PUBLISHED.items():
+        points = sorted((n_train if n is None else n, e) for n, e in errors.items())
+        ax.plot(*zip(*points, strict=True), marker="x", linestyle=":", label=method)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("labeled training digits")
+    ax.set_ylabel("test error (%)")
+    ax.set_title("Permutation-invariant MNIST: test error against labels")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=6.5)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="local .npz of the 60000 training digits")
+    parser.add_argument("--labels", type=int, nargs="*", default=list(LABEL_COUNTS))
+    parser.add_argument("--skip-all", action="store_true")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    *data, test = load(args.data)
+    report = Report()
+    report.add(
+        f"# Full-scale MNIST\n\n{machine()}; {len(data[0])} training digits; "
+        f"test set: {test}; one run, seed {SEED}.\n"
+    )
+    everything = {} if args.skip_all else all_labels(report, data)
+    curves = few_labels(report, data, args.labels)
+    published(report)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "mnist_full.md").write_text("\n".join(report.lines))
+    plot(curves, everything, len(data[0]), RESULTS / "mnist_full.png")
+
+
+if __name__ == "__main__":
+    main()
