@@ -225,7 +225,7 @@ def assert_trains_as(cls, X, y, **explicit):
 # dropout on real-valued inputs of 100 features; Adam's rate on real values.
 AUTO_FINE_TUNING = {
     DBNClassifier: ((0.5, 0.5, 0.0), 0.2, 3e-3),
-    StackedAutoencoderClassifier: ((0.5, 0.5, 0.0), 0.2, 3e-3),
+    StackedAutoencoderClassifier: ((0.2, 0.5, 0.0), 0.2, 3e-3),
     DBNRegressor: ((0.0, 0.0, 0.0), 0.0, 5e-3),
     StackedAutoencoderRegressor: ((0.5, 0.3, 0.3), 0.0, 5e-3),
 }

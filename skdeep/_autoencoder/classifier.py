@@ -109,8 +109,9 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
     dropout : float or "auto", default="auto"
         Fraction of hidden units dropped at random in each fine-tuning
         minibatch (inverted dropout; inference uses every unit). "auto" is
-        0.5, but 0 on real-valued inputs (outside [0, 1]) of fewer than 20
-        features (see the user guide's page on real-valued data).
+        0.2 on inputs in [0, 1]; on real-valued inputs (outside [0, 1]) 0.5
+        from 20 features on and 0 below (see the user guide's page on
+        real-valued data).
 
     input_dropout : float or "auto", default="auto"
         Fraction of input features dropped at random in each fine-tuning
@@ -280,6 +281,11 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
     >>> clf.fit(X[:1500] / 16, y[:1500]).score(X[1500:] / 16, y[1500:]) > 0.9
     True
     """
+
+    # dropout="auto": inputs in [0, 1], real-valued wide, real-valued narrow
+    # (on pixels 0.2: as good as 0.5 on digits and the MNIST dev split, and
+    # far better at full scale, see the benchmarks page)
+    _auto_dropout = (0.2, 0.5, 0.0)
 
     _parameter_constraints: dict = {
         **SupervisedSAE._parameter_constraints,
