@@ -63,6 +63,20 @@ def machine():
     )
 
 
+def pyplot():
+    """matplotlib's pyplot on the Agg backend, or None (with a message)
+    where matplotlib is not installed."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no plot")
+        return None
+    return plt
+
+
 def mean_and_error(values):
     """ "0.9587 +- 0.0012": the mean and its standard error over seeds."""
     values = np.asarray(values, dtype=float)

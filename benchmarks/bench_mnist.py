@@ -35,7 +35,7 @@ fractions and skips self-training).
 import time
 
 import numpy as np
-from _common import RESULTS, SEED, Report, machine, setup
+from _common import RESULTS, SEED, Report, machine, pyplot, setup
 from sklearn.datasets import load_breast_cancer, load_wine
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import (
@@ -218,12 +218,8 @@ def standardized(report, data):
 
 
 def plot(curves, fractions, path):
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
+    plt = pyplot()
+    if plt is None:
         return
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for name, accuracies in curves.items():

@@ -33,7 +33,7 @@ import time
 import warnings
 
 import numpy as np
-from _common import RESULTS, SEED, Report, machine
+from _common import RESULTS, SEED, Report, machine, pyplot
 from sklearn.datasets import fetch_openml
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -192,12 +192,8 @@ def published(report):
 def plot(curves, everything, n_train, path):
     """Test error against labels, skdeep's and sklearn's runs as lines, the
     published figures as markers (all labels drawn at n_train)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
+    plt = pyplot()
+    if plt is None:
         return
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
     for name, errors in curves.items():

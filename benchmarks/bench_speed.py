@@ -31,7 +31,7 @@ import tracemalloc
 import warnings
 
 import numpy as np
-from _common import RESULTS, Report, auto_batch_size, binary_rows, machine
+from _common import RESULTS, Report, auto_batch_size, binary_rows, machine, pyplot
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -289,13 +289,8 @@ def memory_section(report, n_samples, n_hidden):
 
 def plot(path, peaks, pretraining, per_epoch, scaling):
     """Four panels: pretraining GFLOP/s, fine-tuning epochs, two scalings."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed: no plot")
+    plt = pyplot()
+    if plt is None:
         return
     fig, axes = plt.subplots(2, 2, figsize=(12, 8))
     plot_pretraining(axes[0, 0], peaks, pretraining)

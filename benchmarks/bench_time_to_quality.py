@@ -36,7 +36,7 @@ for a smoke run). Writes ``benchmarks/results/time_to_quality.md`` and
 """
 
 import numpy as np
-from _common import RESULTS, SEED, Report, machine, probe, setup, timed_fit
+from _common import RESULTS, SEED, Report, machine, probe, pyplot, setup, timed_fit
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import BernoulliRBM, MLPClassifier
@@ -229,12 +229,8 @@ def classifier_curves(report, name, data, shape, quick):
 
 
 def plot(all_curves, path):
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
+    plt = pyplot()
+    if plt is None:
         return
     fig, axes = plt.subplots(1, len(all_curves), figsize=(6 * len(all_curves), 4.5))
     for ax, (title, curves) in zip(
