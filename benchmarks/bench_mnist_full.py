@@ -33,7 +33,7 @@ import time
 import warnings
 
 import numpy as np
-from _common import RESULTS, SEED, Report, machine, pyplot
+from _common import RESULTS, SEED, Report, load_mnist, machine, pyplot
 from sklearn.datasets import fetch_openml
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -64,8 +64,7 @@ PUBLISHED = {
 def load(path):
     """(X_train, X_test, y_train, y_test, what the test set is)."""
     if path is not None:
-        data = np.load(path)
-        X, y = data["X"] / 255.0, data["y"].astype(int)
+        X, y = load_mnist(path)
         test = "the last 10000 of the 60000 training digits, held out"
         return X[:-10000], X[-10000:], y[:-10000], y[-10000:], test
     X, y = fetch_openml("mnist_784", version=1, return_X_y=True, as_frame=False)
@@ -102,9 +101,10 @@ def error_and_time(model, X, y, X_test, y_test):
     queue = context.Queue()
     process = context.Process(target=fit, args=(queue,))
     process.start()
-    result = queue.get()
-    process.join()
-    return result
+    process.join()  # the result is a few numbers: the queue never blocks it
+    if process.exitcode != 0:
+        raise RuntimeError(f"the fit's process ended with code {process.exitcode}")
+    return queue.get()
 
 
 def all_labels(report, data):
