@@ -409,7 +409,9 @@ def test_n_iter_no_change(cls):
     X, y = X_digits_binary[:100], y_digits_binary[:100]
     stopped_at = []
     for n_iter_no_change in [2, 5, 10, 50]:
-        model = cls(tol=0.01, max_iter=3000, n_iter_no_change=n_iter_no_change)
+        model = cls(
+            tol=0.01, max_iter=3000, n_iter_no_change=n_iter_no_change, random_state=0
+        )
         model.fit(X, y)
         assert model.n_iter_ < 3000 and model.n_iter_ > n_iter_no_change
         stopped_at.append(model.n_iter_)
