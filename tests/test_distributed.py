@@ -170,7 +170,7 @@ def test_incremental_over_any_number_of_blocks_leaves_a_working_model(
     y_dask = da.from_array(y, chunks=(sizes,))
     assert X_dask.numblocks[0] == n_blocks
     estimator = getattr(skdeep, name)((16,), random_state=0)
-    incremental = dask_ml_wrappers.Incremental(estimator)
+    incremental = dask_ml_wrappers.Incremental(estimator, shuffle_blocks=False)
     if hasattr(estimator, "predict_proba"):
         incremental.fit(X_dask, y_dask, classes=np.arange(10))
         # one pass over the blocks already learns: above chance (0.1)
