@@ -19,6 +19,7 @@ from skdeep._utils.validation import (
     make_rng,
     map_rows,
     restore_on_error,
+    small_products_on_one_thread,
     validate_data,
     validate_fitted_input,
 )
@@ -242,6 +243,7 @@ class DBNTransformer(
 
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
+    @small_products_on_one_thread
     def fit(self, X, y=None):
         """Pretrain the RBM stack greedily, bottom up.
 

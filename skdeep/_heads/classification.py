@@ -25,6 +25,7 @@ from skdeep._utils.validation import (
     FLOATS,
     restore_on_error,
     same_library,
+    small_products_on_one_thread,
     validate_data,
 )
 
@@ -47,6 +48,7 @@ class ClassifierHeadMixin(ClassifierMixin):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
+    @small_products_on_one_thread
     def fit(self, X, y, sample_weight=None):
         """Pretrain on every row of X, then fine-tune on the labeled rows.
 
@@ -74,6 +76,7 @@ class ClassifierHeadMixin(ClassifierMixin):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
+    @small_products_on_one_thread
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train on one chunk of a stream, going on from the previous calls.
 

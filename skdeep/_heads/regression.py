@@ -22,6 +22,7 @@ from skdeep._utils.validation import (
     finite_outputs,
     restore_on_error,
     same_library,
+    small_products_on_one_thread,
     validate_data,
 )
 
@@ -42,6 +43,7 @@ class RegressorHeadMixin(RegressorMixin):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
+    @small_products_on_one_thread
     def fit(self, X, y, sample_weight=None):
         """Pretrain on every row of X, then fine-tune on the labeled rows.
 
@@ -66,6 +68,7 @@ class RegressorHeadMixin(RegressorMixin):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
+    @small_products_on_one_thread
     def partial_fit(self, X, y, sample_weight=None):
         """Train on one chunk of a stream, going on from the previous calls.
 

@@ -8,6 +8,7 @@ from sklearn.base import _fit_context
 from skdeep._utils.validation import (
     FLOATS,
     restore_on_error,
+    small_products_on_one_thread,
     streaming_state,
     validate_data,
 )
@@ -62,6 +63,7 @@ class StreamedPretrainingMixin:
 
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
+    @small_products_on_one_thread
     def partial_fit(self, X, y=None):
         """One epoch of layer-wise pretraining on a chunk of rows.
 

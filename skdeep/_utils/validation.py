@@ -3,16 +3,23 @@ random generators, fitted inputs, streaming state and error recovery."""
 
 import copy
 import functools
+from contextlib import nullcontext
 from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._array_api import check_same_namespace, get_namespace
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import (
+    _num_features,
+    _num_samples,
+    check_array,
+    check_is_fitted,
+)
 from sklearn.utils.validation import validate_data as sklearn_validate_data
 
 from skdeep._core.arrays import apply_in_chunks, value_range
 from skdeep._core.loops import Stream
+from skdeep._core.threads import blas_threads_for
 from skdeep._core.xp import all_finite, device_random, xp_of
 
 
@@ -222,3 +229,29 @@ def restore_on_error(method):
             raise
 
     return guarded
+
+
+def small_products_on_one_thread(method):
+    """Decorator of ``fit`` and ``partial_fit``: the call runs on one BLAS
+    thread when its minibatch products are small (see
+    :mod:`skdeep._core.threads`), on the process's threads otherwise."""
+
+    @functools.wraps(method)
+    def threaded(self, X, *args, **kwargs):
+        with _fit_threads(self, X):
+            return method(self, X, *args, **kwargs)
+
+    return threaded
+
+
+def _fit_threads(estimator, X):
+    """The BLAS-thread context of training ``estimator`` on X, decided
+    before validation: settings or data it cannot size (which validation
+    then rejects) keep the process's threads."""
+    try:
+        n_samples, n_features = _num_samples(X), _num_features(X)
+        sizes = check_hidden_layer_sizes(estimator.hidden_layer_sizes)
+        batch_size = min(estimator._batch_size(n_samples), n_samples)
+    except (TypeError, ValueError):
+        return nullcontext()
+    return blas_threads_for((n_features, *sizes), batch_size)
