@@ -10,8 +10,9 @@ process has (the user's ``threadpoolctl`` limits and a worker's single thread
 included: a limit here only ever lowers the count). A whole ``fit`` or
 ``partial_fit`` call runs under the choice, its full-data passes too. The
 choice follows the shapes alone, so the same data and settings always run
-the same way (a product's rounding depends on its thread count). The measurements behind
-the threshold are on the Performance page of the user guide.
+the same way (a product's rounding depends on its thread count). The
+measurements behind the threshold are on the Performance page of the user
+guide.
 """
 
 from contextlib import nullcontext
