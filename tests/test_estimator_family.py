@@ -206,18 +206,49 @@ def test_input_dropout_auto_is_on_from_100_features(cls):
     features, as 0.2 on 128."""
     X, y = digits()
     wide = np.hstack([X] * (1 + 100 // X.shape[1]))
+    no_move = {"adversarial_epsilon": 0.0}
     for data, same_as in ((X, 0.0), (wide, 0.2)):
-        assert_trains_as(cls, data, y, input_dropout=same_as)
-    plain = cls(**FAST, input_dropout=0.0).fit(wide, y)
-    auto = cls(**FAST).fit(wide, y)
+        assert_trains_as(cls, data, y, fixed=no_move, input_dropout=same_as)
+    plain = cls(**FAST, **no_move, input_dropout=0.0).fit(wide, y)
+    auto = cls(**FAST, **no_move).fit(wide, y)
     assert not np.array_equal(auto.coefs_[-1], plain.coefs_[-1])
 
 
-def assert_trains_as(cls, X, y, **explicit):
-    """The defaults' fit of X equals the fit with the ``explicit`` settings."""
-    auto = cls(**FAST).fit(X, y)
-    same = cls(**FAST, **explicit).fit(X, y)
+def assert_trains_as(cls, X, y, fixed=None, **explicit):
+    """The defaults' fit of X (but for the ``fixed`` settings) equals the
+    fit with the ``explicit`` settings as well."""
+    fixed = fixed or {}
+    auto = cls(**FAST, **fixed).fit(X, y)
+    same = cls(**FAST, **fixed, **explicit).fit(X, y)
     np.testing.assert_array_equal(auto.coefs_[-1], same.coefs_[-1])
+
+
+# adversarial_epsilon="auto" on images (inputs in [0, 1], 100 features or
+# more) and the dropout="auto" that goes with it
+AUTO_ADVERSARIAL = {
+    DBNClassifier: (0.1, 0.1),
+    StackedAutoencoderClassifier: (0.1, 0.2),
+    DBNRegressor: (0.0, 0.0),
+    StackedAutoencoderRegressor: (0.0, 0.5),
+}
+
+
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_adversarial_training_auto_is_on_for_images_only(cls):
+    """adversarial_epsilon="auto" trains exactly as 0 on 64 features in
+    [0, 1] and on a standardized table of 128, as the documented size (with
+    its dropout) on 128 features in [0, 1]; a move changes the model."""
+    epsilon, dropout = AUTO_ADVERSARIAL[cls]
+    X, y = digits()
+    wide = np.hstack([X, X[:, ::-1]])
+    real = StandardScaler().fit_transform(wide) + 0.01 * np.arange(wide.shape[1])
+    assert_trains_as(cls, X, y, adversarial_epsilon=0.0)
+    assert_trains_as(cls, real, y, adversarial_epsilon=0.0)
+    assert_trains_as(cls, wide, y, adversarial_epsilon=epsilon, dropout=dropout)
+    plain = cls(**FAST, adversarial_epsilon=0.0, dropout=dropout).fit(wide, y)
+    moved = cls(**FAST, adversarial_epsilon=0.05, dropout=dropout).fit(wide, y)
+    assert not np.array_equal(moved.coefs_[0], plain.coefs_[0])
+    np.testing.assert_array_equal(moved.predict(wide), moved.predict(wide))
 
 
 # The "auto" fine-tuning settings of each estimator: dropout on inputs in

@@ -120,6 +120,13 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
         at least 100 features, where neighbouring features repeat each other,
         and 0 below.
 
+    adversarial_epsilon : float or "auto", default="auto"
+        Adversarial training (Goodfellow et al., 2015): each fine-tuning step
+        also trains on its rows moved by epsilon times the sign of the loss's
+        input gradient, both halves at half weight (a step costs about two).
+        0 turns it off; "auto" is 0.1 on images (inputs in [0, 1] of 100
+        features or more) and 0 otherwise.
+
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the labeled rows (stratified for
         single-label classes), stop when their score (accuracy, or R^2 for
@@ -286,6 +293,8 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
     # (on pixels 0.2: as good as 0.5 on digits and the MNIST dev split, and
     # far better at full scale, see the benchmarks page)
     _auto_dropout = (0.2, 0.5, 0.0)
+    # adversarial_epsilon="auto" on images (its dropout: the bounded rate)
+    _auto_adversarial = (0.1, None)
 
     _parameter_constraints: dict = {
         **SupervisedSAE._parameter_constraints,
@@ -314,6 +323,7 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
         max_iter=200,
         dropout="auto",
         input_dropout="auto",
+        adversarial_epsilon="auto",
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -346,6 +356,7 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
         self.max_iter = max_iter
         self.dropout = dropout
         self.input_dropout = input_dropout
+        self.adversarial_epsilon = adversarial_epsilon
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change

@@ -98,14 +98,22 @@ def forward(params, layers, X, masks=None, masked_inputs=None):
 
 
 def backward(
-    params, layers, acts, delta, hidden_grads=None, masks=None, masked_inputs=None
+    params,
+    layers,
+    acts,
+    delta,
+    hidden_grads=None,
+    masks=None,
+    masked_inputs=None,
+    input_gradient=False,
 ):
     """Gradients of the loss for every parameter array.
 
     ``delta`` is dL/dZ of the output layer; ``hidden_grads[i]`` is an extra
     dL/dA added to the activation ``acts[i]`` (a penalty on a hidden layer);
     ``masks`` are the dropout masks of the forward pass and
-    ``masked_inputs`` what ``forward`` kept of them.
+    ``masked_inputs`` what ``forward`` kept of them. ``input_gradient``:
+    return (gradients, dL/dX), X the network's input.
     """
     hidden_grads = hidden_grads or {}
     masked_inputs = masked_inputs or {}
@@ -119,18 +127,21 @@ def backward(
             grad_W = _transposed_product(A, delta)
         _accumulate(grads, layer.weight, grad_W)
         _accumulate(grads, layer.bias, xp_of(delta).sum(delta, axis=0))
-        if i == 0:
+        if i == 0 and not input_gradient:
             break
         grad_A = delta @ layer_weight(params, layer).T
         if masks and i in masks:
             grad_A *= masks[i]
+        if i == 0:
+            break
         if i in hidden_grads:
             grad_A += hidden_grads[i]
         delta = DERIVATIVES[layers[i - 1].activation](acts[i], grad_A)
-    return [
+    grads = [
         xp_of(p).zeros_like(p) if g is None else g
         for p, g in zip(params, grads, strict=True)
     ]
+    return (grads, grad_A) if input_gradient else grads
 
 
 def _transposed_product(A, B):
@@ -163,6 +174,7 @@ def loss_and_gradient(
     penalties=None,
     masks=None,
     sample_weight=None,
+    input_gradient=False,
 ):
     """Mean loss per sample and its gradient for every parameter array.
 
@@ -171,6 +183,7 @@ def loss_and_gradient(
     ``penalties`` maps an activation index to ``fn(A) -> (loss, dL/dA)``;
     ``masks`` maps an activation index to a dropout mask. Rows of weight 0
     contribute nothing; a minibatch whose weights are all 0 has data loss 0.
+    ``input_gradient``: return (loss, gradients, dL/dX) instead.
     """
     masked_inputs = {}
     acts = forward(params, layers, X, masks, masked_inputs)
@@ -189,11 +202,36 @@ def loss_and_gradient(
     for index, penalty in (penalties or {}).items():
         penalty_loss, hidden_grads[index] = penalty(acts[index])
         loss += penalty_loss
-    grads = backward(params, layers, acts, delta, hidden_grads, masks, masked_inputs)
+    grads = backward(
+        params, layers, acts, delta, hidden_grads, masks, masked_inputs, input_gradient
+    )
+    grads, grad_X = grads if input_gradient else (grads, None)
     if alpha > 0:
         for k in weight_indices(layers):
             loss += weight_decay(params[k], grads[k], alpha)
-    return loss, grads
+    return (loss, grads, grad_X) if input_gradient else (loss, grads)
+
+
+def adversarial_loss_and_gradient(params, layers, X, Y, epsilon, masks_for, **kwargs):
+    """Fast-gradient-sign adversarial training (Goodfellow et al., 2015):
+    the mean of ``loss_and_gradient`` on X and on X + epsilon sign(dL/dX),
+    the rows moved where they raise the loss most (in max norm).
+
+    ``masks_for(A)`` draws the dropout masks of a pass over A (None: no
+    dropout); the two passes draw their own. ``kwargs`` go to
+    ``loss_and_gradient`` (``alpha``, ``sample_weight``).
+    """
+    loss, grads, grad_X = loss_and_gradient(
+        params, layers, X, Y, masks=masks_for(X), input_gradient=True, **kwargs
+    )
+    moved = X + epsilon * xp_of(grad_X).sign(grad_X)
+    moved_loss, moved_grads = loss_and_gradient(
+        params, layers, moved, Y, masks=masks_for(moved), **kwargs
+    )
+    for g, moved_g in zip(grads, moved_grads, strict=True):
+        g += moved_g
+        g *= 0.5
+    return 0.5 * (loss + moved_loss), grads
 
 
 def weight_decay(W, grad, alpha):

@@ -112,6 +112,12 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         in [0, 1] it is 0.2 (Srivastava et al., 2014) from 100 features on,
         where neighbouring features repeat each other, and 0 below.
 
+    adversarial_epsilon : float or "auto", default="auto"
+        Adversarial training (Goodfellow et al., 2015): each fine-tuning step
+        also trains on its rows moved by epsilon times the sign of the loss's
+        input gradient, both halves at half weight (a step costs about two).
+        0 ("auto") turns it off.
+
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the labeled rows (stratified for
         single-label classes), stop when their score (accuracy, or R^2 for
@@ -293,6 +299,7 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         max_iter=200,
         dropout="auto",
         input_dropout="auto",
+        adversarial_epsilon="auto",
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -320,6 +327,7 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
         self.max_iter = max_iter
         self.dropout = dropout
         self.input_dropout = input_dropout
+        self.adversarial_epsilon = adversarial_epsilon
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change

@@ -33,6 +33,7 @@ from skdeep._core.arrays import (
 from skdeep._core.fine_tune import FineTuneResult, fine_tune
 from skdeep._core.network import (
     Dense,
+    adversarial_loss_and_gradient,
     dropout_masks,
     forward,
     init_weights,
@@ -74,6 +75,9 @@ AUTO_INPUT_DROPOUT_FEATURES = 100
 # dropout to decorrelate, and its noise costs more than it regularizes).
 AUTO_DROPOUT_FEATURES = 20
 
+# adversarial_epsilon="auto" applies to images: inputs in [0, 1] (not
+# standardized) of at least AUTO_INPUT_DROPOUT_FEATURES features.
+
 FINE_TUNING_PARAMETER_CONSTRAINTS = {
     "fine_tuning": [StrOptions({"backprop", "none"})],
     "learning_rate_init": [
@@ -83,6 +87,10 @@ FINE_TUNING_PARAMETER_CONSTRAINTS = {
     "max_iter": [Interval(Integral, 0, None, closed="left")],
     "dropout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
     "input_dropout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
+    "adversarial_epsilon": [
+        Interval(Real, 0, None, closed="left"),
+        StrOptions({"auto"}),
+    ],
     "early_stopping": ["boolean"],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
     "n_iter_no_change": [
@@ -198,6 +206,9 @@ class FineTuningMixin(ABC):
     # AUTO_DROPOUT_FEATURES features on, real-valued below); the classes
     # override it with their measured rates.
     _auto_dropout = (0.5, 0.5, 0.0)
+    # adversarial_epsilon="auto" on images, and dropout="auto" with it (None:
+    # the bounded-input rate of _auto_dropout); the classes override it
+    _auto_adversarial = (0.0, None)
     # input_dropout="auto" applies to real-valued inputs too
     _input_dropout_real_valued = True
     # learning_rate_init="auto" on real-valued inputs
@@ -215,8 +226,20 @@ class FineTuningMixin(ABC):
             return self.dropout
         bounded, wide, narrow = self._auto_dropout
         if not self._real_valued:
+            with_adversarial = self._auto_adversarial[1]
+            if with_adversarial is not None and self._adversarial_epsilon(n_features):
+                return with_adversarial
             return bounded
         return wide if n_features >= AUTO_DROPOUT_FEATURES else narrow
+
+    def _adversarial_epsilon(self, n_features):
+        """Size of the adversarial move, "auto" resolved by the input's kind
+        and width."""
+        if self.adversarial_epsilon != "auto":
+            return self.adversarial_epsilon
+        if self._real_valued or n_features < AUTO_INPUT_DROPOUT_FEATURES:
+            return 0.0
+        return self._auto_adversarial[0]
 
     def _input_dropout(self, n_features):
         """Input dropout, "auto" resolved by the input's width and kind."""
@@ -421,28 +444,46 @@ class FineTuningMixin(ABC):
         layers = tuning.layers
         dropped = range(1, len(layers))  # every hidden activation
         workspace = Workspace()
-        input_dropout = self._input_dropout(tuning.X.shape[1])
-        dropout = self._dropout(tuning.X.shape[1])
+        n_features = tuning.X.shape[1]
+        input_dropout = self._input_dropout(n_features)
+        dropout = self._dropout(n_features)
+        epsilon = self._adversarial_epsilon(n_features)
 
-        def step(params, batch):
-            A = gather_rows(tuning.X, rows[batch], tuning.prepare, workspace)
+        def masks_for(A):
             masks = {}
             if dropout > 0 and len(layers) > 1:
                 shapes = {
-                    i: (len(batch), params[layers[i - 1].bias].shape[0])
+                    i: (A.shape[0], tuning.params[layers[i - 1].bias].shape[0])
                     for i in dropped
                 }
                 masks = dropout_masks(shapes, dropout, tuning.rng, A.dtype)
             if input_dropout > 0:
                 masks |= dropout_masks({0: A.shape}, input_dropout, tuning.rng, A.dtype)
+            return masks or None
+
+        def step(params, batch):
+            A = gather_rows(tuning.X, rows[batch], tuning.prepare, workspace)
+            targets = asarray(T[batch], A)  # the targets live on the host
+            weight = None if weights is None else asarray(weights[batch], A)
+            if epsilon > 0:
+                return adversarial_loss_and_gradient(
+                    params,
+                    layers,
+                    A,
+                    targets,
+                    epsilon,
+                    masks_for,
+                    alpha=self.alpha,
+                    sample_weight=weight,
+                )
             return loss_and_gradient(
                 params,
                 layers,
                 A,
-                asarray(T[batch], A),  # the targets live on the host
+                targets,
                 alpha=self.alpha,
-                masks=masks or None,
-                sample_weight=None if weights is None else asarray(weights[batch], A),
+                masks=masks_for(A),
+                sample_weight=weight,
             )
 
         return step

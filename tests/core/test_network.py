@@ -4,6 +4,7 @@ import scipy.sparse as sp
 
 from skdeep._core.network import (
     Dense,
+    adversarial_loss_and_gradient,
     dropout_masks,
     forward,
     loss_and_gradient,
@@ -153,3 +154,62 @@ def test_weight_decay_adds_alpha_w_in_place_and_returns_the_penalty(order, dtype
     penalty = weight_decay(W, grad, 0.3)
     np.testing.assert_allclose(grad, expected, rtol=1e-6)
     assert penalty == pytest.approx(0.15 * np.sum(W.astype(np.float64) ** 2), rel=1e-5)
+
+
+@pytest.mark.parametrize("head", ["sigmoid", "identity", "softmax"])
+def test_input_gradient_matches_finite_differences(head):
+    params, layers, X, Y, rng = _net_and_data(head, 5, 6)
+    Y = Y.copy()  # the targets stay put when X moves
+    masks = dropout_masks({0: (6, 5), 1: (6, 4)}, 0.3, rng, np.float64)
+    weights = rng.uniform(0.1, 3.0, size=6)
+    kwargs = {"masks": masks, "sample_weight": weights, "alpha": 0.2}
+    loss, grads, grad_X = loss_and_gradient(
+        params, layers, X, Y, input_gradient=True, **kwargs
+    )
+    plain_loss, plain_grads = loss_and_gradient(params, layers, X, Y, **kwargs)
+    assert loss == plain_loss
+    for g, plain in zip(grads, plain_grads, strict=True):
+        np.testing.assert_array_equal(g, plain)
+
+    def loss_of_X():
+        return loss_and_gradient(params, layers, X, Y, **kwargs)[0]
+
+    assert_gradients_match([grad_X], numerical_gradient(loss_of_X, [X]))
+    assert np.all(grad_X[masks[0] == 0] == 0)  # a dropped input has no say
+
+
+def test_adversarial_step_averages_the_rows_and_their_worst_sign_moves():
+    params, layers, X, Y, rng = _net_and_data("softmax", 6, 8)
+    weights = rng.uniform(0.5, 2.0, size=8)
+    drawn = [dropout_masks({0: (8, 5), 1: (8, 4)}, 0.25, rng, np.float64) for _ in "ab"]
+    pending = iter(drawn)  # each pass draws the next masks
+    loss, grads = adversarial_loss_and_gradient(
+        params,
+        layers,
+        X,
+        Y,
+        0.05,
+        lambda A: next(pending),
+        alpha=0.1,
+        sample_weight=weights,
+    )
+
+    # the reference: the input gradient by finite differences, then the
+    # two passes by hand
+    def loss_of_X():
+        return loss_and_gradient(
+            params, layers, X, Y, masks=drawn[0], sample_weight=weights
+        )[0]
+
+    (numeric,) = numerical_gradient(loss_of_X, [X])
+    moved = X + 0.05 * np.sign(numeric)
+    first = loss_and_gradient(
+        params, layers, X, Y, alpha=0.1, masks=drawn[0], sample_weight=weights
+    )
+    second = loss_and_gradient(
+        params, layers, moved, Y, alpha=0.1, masks=drawn[1], sample_weight=weights
+    )
+    assert loss == pytest.approx((first[0] + second[0]) / 2)
+    assert second[0] > first[0]  # the move raises the loss
+    for g, a, b in zip(grads, first[1], second[1], strict=True):
+        np.testing.assert_allclose(g, (a + b) / 2, rtol=1e-10, atol=1e-12)
