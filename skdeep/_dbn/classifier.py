@@ -137,8 +137,8 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         Adversarial training (Goodfellow et al., 2015): each fine-tuning step
         also trains on its rows moved by epsilon times the sign of the loss's
         input gradient, both halves at half weight (a step costs about two).
-        0 turns it off; "auto" is 0.1 on images (inputs in [0, 1] of 100
-        features or more) and 0 otherwise.
+        0 turns it off. "auto": 0.1 on images (inputs in [0, 1] of 100
+        features or more), where ``dropout="auto"`` is then 0.1; else 0.
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the labeled rows (stratified for

@@ -437,29 +437,33 @@ class FineTuningMixin(ABC):
             verbose=self.verbose,
         )
 
+    def _dropout_masks_for(self, tuning):
+        """masks_for(A) -> the dropout masks of one pass over the minibatch A
+        (None without dropout): hidden units, then inputs."""
+        layers, n_features = tuning.layers, tuning.X.shape[1]
+        input_dropout = self._input_dropout(n_features)
+        dropout = self._dropout(n_features)
+        widths = [tuning.params[layer.bias].shape[0] for layer in layers[:-1]]
+
+        def masks_for(A):
+            masks = {}
+            if dropout > 0 and widths:
+                shapes = {i + 1: (A.shape[0], n) for i, n in enumerate(widths)}
+                masks = dropout_masks(shapes, dropout, tuning.rng, A.dtype)
+            if input_dropout > 0:
+                masks |= dropout_masks({0: A.shape}, input_dropout, tuning.rng, A.dtype)
+            return masks or None
+
+        return masks_for
+
     def _fine_tuning_step(self, tuning, rows, T, weights=None):
         """step(params, batch) -> (loss, grads) on one minibatch of ``rows``
         of the tuning's X (``batch`` indexes ``rows``, the targets T and the
         row weights)."""
         layers = tuning.layers
-        dropped = range(1, len(layers))  # every hidden activation
         workspace = Workspace()
-        n_features = tuning.X.shape[1]
-        input_dropout = self._input_dropout(n_features)
-        dropout = self._dropout(n_features)
-        epsilon = self._adversarial_epsilon(n_features)
-
-        def masks_for(A):
-            masks = {}
-            if dropout > 0 and len(layers) > 1:
-                shapes = {
-                    i: (A.shape[0], tuning.params[layers[i - 1].bias].shape[0])
-                    for i in dropped
-                }
-                masks = dropout_masks(shapes, dropout, tuning.rng, A.dtype)
-            if input_dropout > 0:
-                masks |= dropout_masks({0: A.shape}, input_dropout, tuning.rng, A.dtype)
-            return masks or None
+        masks_for = self._dropout_masks_for(tuning)
+        epsilon = self._adversarial_epsilon(tuning.X.shape[1])
 
         def step(params, batch):
             A = gather_rows(tuning.X, rows[batch], tuning.prepare, workspace)
