@@ -22,7 +22,7 @@ the first 50000, and says so in its results. ``SelfTrainingClassifier``
 is left out: it refits its MLP up to 10 times on growing sets, hours here.
 
 Run: ``python benchmarks/bench_mnist_full.py --data mnist_train.npz``
-(about 60 minutes on 2 cores; ``--labels 1000`` runs one label count of
+(about 75 minutes on 2 cores; ``--labels 1000`` runs one label count of
 section 2, ``--skip-all`` skips section 1).
 """
 

@@ -236,14 +236,16 @@ AUTO_ADVERSARIAL = {
 @pytest.mark.parametrize("cls", SUPERVISED)
 def test_adversarial_training_auto_is_on_for_images_only(cls):
     """adversarial_epsilon="auto" trains exactly as 0 on 64 features in
-    [0, 1] and on a standardized table of 128, as the documented size (with
-    its dropout) on 128 features in [0, 1]; a move changes the model."""
+    [0, 1], on a standardized table of 128 and on sparse input, as the
+    documented size (with its dropout) on 128 dense features in [0, 1]; a
+    move changes the model."""
     epsilon, dropout = AUTO_ADVERSARIAL[cls]
     X, y = digits()
     wide = np.hstack([X, X[:, ::-1]])
     real = StandardScaler().fit_transform(wide) + 0.01 * np.arange(wide.shape[1])
     assert_trains_as(cls, X, y, adversarial_epsilon=0.0)
     assert_trains_as(cls, real, y, adversarial_epsilon=0.0)
+    assert_trains_as(cls, sp.csr_matrix(wide), y, adversarial_epsilon=0.0)
     assert_trains_as(cls, wide, y, adversarial_epsilon=epsilon, dropout=dropout)
     plain = cls(**FAST, adversarial_epsilon=0.0, dropout=dropout).fit(wide, y)
     moved = cls(**FAST, adversarial_epsilon=0.05, dropout=dropout).fit(wide, y)

@@ -124,8 +124,8 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
         Adversarial training (Goodfellow et al., 2015): each fine-tuning step
         also trains on its rows moved by epsilon times the sign of the loss's
         input gradient, both halves at half weight (a step costs about two).
-        0 turns it off. "auto" is 0.1 on images, inputs in [0, 1] of 100
-        features or more (``dropout="auto"`` stays 0.2), and 0 otherwise.
+        0 turns it off. "auto" is 0.1 on images, dense inputs in [0, 1] of
+        100 features or more (``dropout="auto"`` stays 0.2), and 0 otherwise.
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the labeled rows (stratified for

@@ -137,7 +137,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         Adversarial training (Goodfellow et al., 2015): each fine-tuning step
         also trains on its rows moved by epsilon times the sign of the loss's
         input gradient, both halves at half weight (a step costs about two).
-        0 turns it off. "auto": 0.1 on images (inputs in [0, 1] of 100
+        0 turns it off. "auto": 0.1 on images (dense inputs in [0, 1], 100
         features or more), where ``dropout="auto"`` is then 0.1; else 0.
 
     early_stopping : bool, default=False
@@ -399,7 +399,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
 
     # adversarial_epsilon="auto" on images, and the dropout="auto" with it:
     # on a validation split of the full MNIST, 0.1 with dropout 0.1 beat
-    # dropout 0.5 alone (see the benchmarks page)
+    # dropout 0.5 alone (see the user guide's fine-tuning page)
     _auto_adversarial = (0.1, 0.1)
 
     @property

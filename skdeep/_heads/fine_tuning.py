@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight
@@ -220,24 +221,27 @@ class FineTuningMixin(ABC):
         Gaussian visibles or a linear first decoder)."""
         return getattr(self, "mean_", None) is not None
 
-    def _dropout(self, n_features):
+    def _dropout(self, n_features, sparse=False):
         """Hidden-unit dropout, "auto" resolved by the kind of input."""
         if self.dropout != "auto":
             return self.dropout
         bounded, wide, narrow = self._auto_dropout
         if not self._real_valued:
             with_adversarial = self._auto_adversarial[1]
-            if with_adversarial is not None and self._adversarial_epsilon(n_features):
+            moved = self._adversarial_epsilon(n_features, sparse)
+            if with_adversarial is not None and moved:
                 return with_adversarial
             return bounded
         return wide if n_features >= AUTO_DROPOUT_FEATURES else narrow
 
-    def _adversarial_epsilon(self, n_features):
+    def _adversarial_epsilon(self, n_features, sparse=False):
         """Size of the adversarial move, "auto" resolved by the input's kind
-        and width."""
+        and width (none for sparse inputs such as word counts, where a move
+        of every feature would swamp the few nonzero ones)."""
         if self.adversarial_epsilon != "auto":
             return self.adversarial_epsilon
-        if self._real_valued or n_features < AUTO_INPUT_DROPOUT_FEATURES:
+        narrow = n_features < AUTO_INPUT_DROPOUT_FEATURES
+        if self._real_valued or narrow or sparse:
             return 0.0
         return self._auto_adversarial[0]
 
@@ -442,7 +446,7 @@ class FineTuningMixin(ABC):
         (None without dropout): hidden units, then inputs."""
         layers, n_features = tuning.layers, tuning.X.shape[1]
         input_dropout = self._input_dropout(n_features)
-        dropout = self._dropout(n_features)
+        dropout = self._dropout(n_features, sp.issparse(tuning.X))
         widths = [tuning.params[layer.bias].shape[0] for layer in layers[:-1]]
 
         def masks_for(A):
@@ -463,7 +467,7 @@ class FineTuningMixin(ABC):
         layers = tuning.layers
         workspace = Workspace()
         masks_for = self._dropout_masks_for(tuning)
-        epsilon = self._adversarial_epsilon(tuning.X.shape[1])
+        epsilon = self._adversarial_epsilon(tuning.X.shape[1], sp.issparse(tuning.X))
 
         def step(params, batch):
             A = gather_rows(tuning.X, rows[batch], tuning.prepare, workspace)
