@@ -76,9 +76,6 @@ AUTO_INPUT_DROPOUT_FEATURES = 100
 # dropout to decorrelate, and its noise costs more than it regularizes).
 AUTO_DROPOUT_FEATURES = 20
 
-# adversarial_epsilon="auto" applies to images: inputs in [0, 1] (not
-# standardized) of at least AUTO_INPUT_DROPOUT_FEATURES features.
-
 FINE_TUNING_PARAMETER_CONSTRAINTS = {
     "fine_tuning": [StrOptions({"backprop", "none"})],
     "learning_rate_init": [
@@ -228,16 +225,17 @@ class FineTuningMixin(ABC):
         bounded, wide, narrow = self._auto_dropout
         if not self._real_valued:
             with_adversarial = self._auto_adversarial[1]
-            moved = self._adversarial_epsilon(n_features, sparse)
-            if with_adversarial is not None and moved:
-                return with_adversarial
-            return bounded
+            if with_adversarial is None:
+                return bounded
+            moved = self._adversarial_epsilon(n_features, sparse) > 0
+            return with_adversarial if moved else bounded
         return wide if n_features >= AUTO_DROPOUT_FEATURES else narrow
 
     def _adversarial_epsilon(self, n_features, sparse=False):
         """Size of the adversarial move, "auto" resolved by the input's kind
-        and width (none for sparse inputs such as word counts, where a move
-        of every feature would swamp the few nonzero ones)."""
+        and width: images only, inputs in [0, 1] (not standardized) of at
+        least AUTO_INPUT_DROPOUT_FEATURES features, dense (in word counts a
+        move of every feature would swamp the few nonzero ones)."""
         if self.adversarial_epsilon != "auto":
             return self.adversarial_epsilon
         narrow = n_features < AUTO_INPUT_DROPOUT_FEATURES
