@@ -194,6 +194,7 @@ def fine_tuning_section(report, n_samples, n_hidden, batch, epochs, repeats):
             batch_size=batch,
             dropout=0.0,
             input_dropout=0.0,  # "auto" drops 20% of wide inputs
+            adversarial_epsilon=0.0,  # "auto" doubles each step on images
             **no_stop,
         ),
         "MLPClassifier": lambda: MLPClassifier(
