@@ -253,6 +253,30 @@ def test_adversarial_training_auto_is_on_for_images_only(cls):
     np.testing.assert_array_equal(moved.predict(wide), moved.predict(wide))
 
 
+# float32 against float64 fine-tuning of FAST's fits: weights of order 1
+TOL32 = 1e-3
+
+
+@pytest.mark.parametrize("cls", SUPERVISED)
+def test_adversarial_fine_tuning_computes_in_float32(cls, monkeypatch):
+    """With adversarial moves, fine-tuning on float64 X computes in float32:
+    the fit differs from the float64 one by rounding only, and the weights
+    and predictions it hands back are float64, as X."""
+    X, y = digits()
+    wide = np.hstack([X, X[:, ::-1]])
+    fast = cls(**FAST, adversarial_epsilon=0.05).fit(wide, y)
+    monkeypatch.setattr(cls, "_fine_tunes_in_float32", lambda *args: False)
+    exact = cls(**FAST, adversarial_epsilon=0.05).fit(wide, y)
+    for model in (fast, exact):
+        assert all(W.dtype == np.float64 for W in model.coefs_)
+        assert model.output_coef_.dtype == np.float64
+        output = getattr(model, "predict_proba", model.predict)(wide[:5])
+        assert output.dtype == np.float64
+    assert not np.array_equal(fast.output_coef_, exact.output_coef_)
+    np.testing.assert_allclose(fast.output_coef_, exact.output_coef_, atol=TOL32)
+    np.testing.assert_allclose(fast.coefs_[0], exact.coefs_[0], atol=TOL32)
+
+
 # The "auto" fine-tuning settings of each estimator: dropout on inputs in
 # [0, 1], on real-valued inputs of 20 features or more and of fewer; input
 # dropout on real-valued inputs of 100 features; Adam's rate on real values.

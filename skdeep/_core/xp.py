@@ -185,6 +185,15 @@ def copy(array):
     return compat.array_namespace(array).asarray(array, copy=True)
 
 
+def as_float32(array):
+    """``array`` (numpy, sparse or another library's) in float32, in its
+    own library and on its device; the array itself when it is float32."""
+    if isinstance(array, np.ndarray) or sp.issparse(array):
+        return array.astype(np.float32, copy=False)
+    xp = compat.array_namespace(array)
+    return xp.astype(array, xp.float32, copy=False)
+
+
 def all_finite(array):
     """Whether every entry of ``array`` is finite."""
     if isinstance(array, np.ndarray):

@@ -42,6 +42,7 @@ from skdeep._core.network import (
 )
 from skdeep._core.optim import Adam
 from skdeep._core.xp import (
+    as_float32,
     asarray,
     device_random,
     numpy_dtype,
@@ -386,6 +387,10 @@ class FineTuningMixin(ABC):
             )
             rows, unlabeled = np.arange(len(rows)), np.arange(len(rows), len(used))
             prepare = None
+        fitted = params
+        if self._fine_tunes_in_float32(X, stream):
+            params = [as_float32(p) for p in params]
+            prepare = _then_float32(prepare)
         stopping = self.early_stopping  # never in partial_fit (see _fit)
         train, held_out = self._early_stopping_split(T, rng, stopping)
         tuning = Tuning(X, prepare, layers, params, rng)
@@ -407,7 +412,20 @@ class FineTuningMixin(ABC):
                 tuning, rows[train], T[train], w, unlabeled, weights_u
             )
             result = result if extra is None else _merge_results(result, extra)
+        for p, tuned in zip(fitted, params, strict=True):
+            if tuned is not p:  # trained in float32: back into X's dtype
+                p[...] = tuned
         self._set_fine_tuned(result, continuing, stopping)
+
+    def _fine_tunes_in_float32(self, X, stream):
+        """Whether fine-tuning on float64 X computes in float32: with
+        adversarial moves (two passes a step, the moves signs of a gradient,
+        the objective noisy far above float32's rounding), outside
+        ``partial_fit`` (whose optimizer lives on between calls). The
+        fitted weights keep X's dtype."""
+        if stream is not None or numpy_dtype(X.dtype) != np.float64:
+            return False
+        return self._adversarial_epsilon(X.shape[1], sp.issparse(X)) > 0
 
     def _run_fine_tuning(
         self,
@@ -584,6 +602,13 @@ def _rows_with_weight(X, weights):
     if weights is None or weights.all():
         return X
     return take_rows(X, np.flatnonzero(weights))
+
+
+def _then_float32(prepare):
+    """The input preparation ``prepare`` (None: none), then float32."""
+    if prepare is None:
+        return as_float32
+    return lambda A: as_float32(prepare(A))
 
 
 def _merge_results(first, second):
