@@ -277,6 +277,18 @@ def test_adversarial_fine_tuning_computes_in_float32(cls, monkeypatch):
     np.testing.assert_allclose(fast.coefs_[0], exact.coefs_[0], atol=TOL32)
 
 
+def test_partial_fit_with_adversarial_moves_keeps_the_input_dtype(monkeypatch):
+    """partial_fit's optimizer lives on between calls, in X's dtype: its
+    adversarial fine-tuning computes in float64 on float64 X."""
+    X, y = digits()
+    wide, classes = np.hstack([X, X[:, ::-1]]), np.unique(y)
+    settings = dict(**FAST, adversarial_epsilon=0.05)
+    streamed = DBNClassifier(**settings).partial_fit(wide, y, classes=classes)
+    monkeypatch.setattr(DBNClassifier, "_fine_tunes_in_float32", lambda *args: False)
+    exact = DBNClassifier(**settings).partial_fit(wide, y, classes=classes)
+    np.testing.assert_array_equal(streamed.output_coef_, exact.output_coef_)
+
+
 # The "auto" fine-tuning settings of each estimator: dropout on inputs in
 # [0, 1], on real-valued inputs of 20 features or more and of fewer; input
 # dropout on real-valued inputs of 100 features; Adam's rate on real values.

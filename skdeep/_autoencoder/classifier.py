@@ -123,7 +123,7 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
     adversarial_epsilon : float or "auto", default="auto"
         Adversarial training (Goodfellow et al., 2015): each fine-tuning step
         also trains on its rows moved by epsilon times the sign of the loss's
-        input gradient, both halves at half weight (a step costs about two).
+        input gradient, both halves at half weight; it fine-tunes in float32.
         0 turns it off. "auto" is 0.1 on images, dense inputs in [0, 1] of
         100 features or more (``dropout="auto"`` stays 0.2), and 0 otherwise.
 

@@ -136,7 +136,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     adversarial_epsilon : float or "auto", default="auto"
         Adversarial training (Goodfellow et al., 2015): each fine-tuning step
         also trains on its rows moved by epsilon times the sign of the loss's
-        input gradient, both halves at half weight (a step costs about two).
+        input gradient, both halves at half weight; it fine-tunes in float32.
         0 turns it off. "auto": 0.1 on images (dense inputs in [0, 1], 100
         features or more), where ``dropout="auto"`` is then 0.1; else 0.
 

@@ -115,7 +115,7 @@ class DBNRegressor(RegressorHeadMixin, FineTuningMixin, BaseDBN):
     adversarial_epsilon : float or "auto", default="auto"
         Adversarial training (Goodfellow et al., 2015): each fine-tuning step
         also trains on its rows moved by epsilon times the sign of the loss's
-        input gradient, both halves at half weight (a step costs about two).
+        input gradient, both halves at half weight; it fine-tunes in float32.
         0 ("auto") turns it off.
 
     early_stopping : bool, default=False
