@@ -389,8 +389,7 @@ class FineTuningMixin(ABC):
             prepare = None
         fitted = params
         if self._fine_tunes_in_float32(X, stream):
-            params = [as_float32(p) for p in params]
-            prepare = _then_float32(prepare)
+            params, prepare = [as_float32(p) for p in params], _then_float32(prepare)
         stopping = self.early_stopping  # never in partial_fit (see _fit)
         train, held_out = self._early_stopping_split(T, rng, stopping)
         tuning = Tuning(X, prepare, layers, params, rng)
@@ -399,11 +398,7 @@ class FineTuningMixin(ABC):
             tuning.validation = self._validation_scorer(A, T[held_out], layers)
         w = None if weights is None else weights[rows[train]]
         if stream is not None:
-            tuning.streaming = True
-            tuning.optimizer = stream.extra.setdefault(
-                "fine-tuning", Adam(params, self._learning_rate())
-            )
-            tuning.optimizer.learning_rate = stream.extra["learning rate"]
+            self._continue_stream(tuning, stream)
         result = self._run_fine_tuning(
             tuning, rows[train], T[train], w, max_iter=max_iter, warn=max_iter > 1
         )
@@ -412,10 +407,17 @@ class FineTuningMixin(ABC):
                 tuning, rows[train], T[train], w, unlabeled, weights_u
             )
             result = result if extra is None else _merge_results(result, extra)
-        for p, tuned in zip(fitted, params, strict=True):
-            if tuned is not p:  # trained in float32: back into X's dtype
-                p[...] = tuned
+        _write_back(fitted, params)
         self._set_fine_tuned(result, continuing, stopping)
+
+    def _continue_stream(self, tuning, stream):
+        """A ``partial_fit`` call's tuning goes on with the stream's Adam
+        (made on its first call) at the stream's learning rate."""
+        tuning.streaming = True
+        tuning.optimizer = stream.extra.setdefault(
+            "fine-tuning", Adam(tuning.params, self._learning_rate())
+        )
+        tuning.optimizer.learning_rate = stream.extra["learning rate"]
 
     def _fine_tunes_in_float32(self, X, stream):
         """Whether fine-tuning on float64 X computes in float32: with
@@ -609,6 +611,14 @@ def _then_float32(prepare):
     if prepare is None:
         return as_float32
     return lambda A: as_float32(prepare(A))
+
+
+def _write_back(fitted, tuned):
+    """The weights tuned in float32 copies written back into the fitted
+    arrays, in their dtype (nothing to do for weights tuned in place)."""
+    for p, q in zip(fitted, tuned, strict=True):
+        if q is not p:
+            p[...] = q
 
 
 def _merge_results(first, second):
