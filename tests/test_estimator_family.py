@@ -6,6 +6,7 @@ import joblib
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from numpy.testing import assert_array_equal
 from sklearn.base import clone
 from sklearn.datasets import load_diabetes, load_digits
 from sklearn.model_selection import GridSearchCV
@@ -48,6 +49,25 @@ def multilabel_digits(n=600):
 
 def data_for(cls):
     return diabetes() if cls in REGRESSORS else digits()
+
+
+# ---- virtual adversarial training -------------------------------------------
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_virtual_adversarial_training_learns_from_the_unlabeled_rows(cls):
+    """With pseudo-labels off, the VAT term alone brings the unlabeled rows
+    into fine-tuning (100 labels of 600 digits): they are classified better
+    than by the labeled rows alone, and 0 fits exactly as those."""
+    X, y = digits()
+    y_semi = np.where(np.arange(len(y)) < 100, y, -1)
+    settings = dict(**FAST, unlabeled_label=-1, pseudo_labels="none")
+    plain = cls(**settings).fit(X, y_semi)
+    smooth = cls(**settings, virtual_adversarial_epsilon=1.0).fit(X, y_semi)
+    unlabeled, truth = X[100:], y[100:]
+    assert smooth.score(unlabeled, truth) > plain.score(unlabeled, truth) + 0.02
+    off = cls(**settings, virtual_adversarial_epsilon=0.0).fit(X, y_semi)
+    assert_array_equal(off.predict_proba(X), plain.predict_proba(X))
 
 
 # ---- targets ---------------------------------------------------------------

@@ -127,6 +127,13 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
         0 turns it off. "auto" is 0.1 on images, dense inputs in [0, 1] of
         100 features or more (``dropout="auto"`` stays 0.2), and 0 otherwise.
 
+    virtual_adversarial_epsilon : float, default=0.0
+        Virtual adversarial training (Miyato et al., 2018): each fine-tuning
+        step also penalizes the change of the model's prediction under the L2
+        move of this size that changes it most. It needs no labels: unlabeled
+        rows take part through it. 0 turns it off; a fifth of the rows' mean
+        L2 norm is a good start.
+
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the labeled rows (stratified for
         single-label classes), stop when their score (accuracy, or R^2 for
@@ -276,6 +283,9 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
     Bengio, Lamblin, Popovici & Larochelle (2007). Greedy layer-wise training
     of deep networks. NIPS 19.
 
+    Miyato, Maeda, Koyama & Ishii (2018). Virtual adversarial training. IEEE
+    TPAMI 41(8).
+
     Vincent, Larochelle, Bengio & Manzagol (2008). Extracting and composing
     robust features with denoising autoencoders. ICML.
 
@@ -324,6 +334,7 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
         dropout="auto",
         input_dropout="auto",
         adversarial_epsilon="auto",
+        virtual_adversarial_epsilon=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -357,6 +368,7 @@ class StackedAutoencoderClassifier(ClassifierHeadMixin, SupervisedSAE):
         self.dropout = dropout
         self.input_dropout = input_dropout
         self.adversarial_epsilon = adversarial_epsilon
+        self.virtual_adversarial_epsilon = virtual_adversarial_epsilon
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change

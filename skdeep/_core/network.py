@@ -234,6 +234,56 @@ def adversarial_loss_and_gradient(params, layers, X, Y, epsilon, masks_for, **kw
     return 0.5 * (loss + moved_loss), grads
 
 
+def virtual_adversarial_loss_and_gradient(
+    params, layers, X, epsilon, rng, *, xi=1e-1, masks=None, sample_weight=None
+):
+    """Virtual adversarial training (Miyato et al., 2018): the local
+    distributional smoothness KL(p(x) || p(x + r_adv)) per row, p the output
+    head, and its gradient for every parameter array with p(x) held fixed.
+
+    r_adv = epsilon g / ||g|| row by row, g = d KL(p(x) || p(x + r)) / dr at
+    r = xi d, d a random unit direction: one power iteration towards the
+    move of L2 size ``epsilon`` that changes the prediction most. No label
+    is needed. The KL is the head's loss against soft targets p(x) minus its
+    value at r = 0 (for a linear head, half the squared change of the
+    output). ``masks`` (dropout) apply to the moved pass only.
+    """
+    head = HEADS[layers[-1].activation]
+    Z = forward(params, layers, X)[-1]
+    P = head.output(xp_of(Z).asarray(Z, copy=True))
+    d = unit_rows(random_directions(rng, X))
+    g = loss_and_gradient(params, layers, X + xi * d, P, input_gradient=True)[2]
+    moved = X + epsilon * unit_rows(g)
+    loss, grads = loss_and_gradient(
+        params, layers, moved, P, masks=masks, sample_weight=sample_weight
+    )
+    if sample_weight is None:
+        loss -= head.loss(P, Z) / X.shape[0]
+    else:
+        loss -= head.loss(P, Z, normalized_weights(sample_weight, Z.dtype))
+    return loss, grads
+
+
+def random_directions(rng, like):
+    """Random directions of ``like``'s shape and dtype, drawn the same for
+    every dtype: centred 16-bit uniforms with numpy's PCG64, normals with
+    another generator."""
+    bits = uniform_bits(rng, like.shape)
+    if bits is not None:
+        return np.subtract(bits, 32767.5, dtype=like.dtype)
+    if isinstance(rng, np.random.Generator):
+        return rng.standard_normal(like.shape).astype(like.dtype)
+    return rng.standard_normal(like.shape, dtype=like.dtype)  # a DeviceRandom
+
+
+def unit_rows(A):
+    """A with every row scaled to unit L2 norm (rows of zeros stay zero)."""
+    xp = xp_of(A)
+    norms = xp.sqrt(xp.sum(A * A, axis=1, keepdims=True))
+    tiny = xp.finfo(A.dtype).tiny
+    return A / xp.maximum(norms, xp.asarray(tiny, dtype=A.dtype))
+
+
 def weight_decay(W, grad, alpha):
     """Add alpha W to ``grad`` in place; return the penalty (alpha/2) ||W||^2.
 

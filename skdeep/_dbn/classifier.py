@@ -34,11 +34,10 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     the whole stack (``fine_tuning="backprop"``) or alone on the frozen
     pretrained features (``fine_tuning="none"``).
 
-    Targets are as in ``MLPClassifier``: binary, multiclass (softmax
-    output) or a label-indicator matrix (multi-label: one sigmoid output per
-    label). Semi-supervised use: with ``unlabeled_label`` set, rows whose
-    label equals it are unlabeled; pretraining uses every row, fine-tuning
-    the labeled ones and then, with ``pseudo_labels``, every row.
+    Targets are as in ``MLPClassifier``: binary, multiclass or multi-label.
+    With ``unlabeled_label`` set, rows whose label equals it are unlabeled;
+    pretraining uses every row, fine-tuning the labeled ones and then, with
+    ``pseudo_labels`` or ``virtual_adversarial_epsilon``, every row.
 
     Read more in the :ref:`User Guide <fine_tuning>`.
 
@@ -59,15 +58,14 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         Gibbs steps k of the negative phase of CD-k (or PCD-k).
 
     persistent : bool, default=False
-        Use persistent contrastive divergence: the negative-phase chains
-        continue across minibatches instead of restarting at the data.
+        Persistent contrastive divergence: the negative chains continue.
 
     sparsity_target : float, default=0.1
         Target mean activation rho of each hidden unit (``sparsity_weight``).
 
     sparsity_weight : float, default=0.0
-        Weight beta of the penalty beta * sum_j KL(rho || q_j) in pretraining,
-        q_j the mean of p(h_j = 1 | v) over a minibatch; 0 turns sparsity off.
+        Weight beta of the pretraining penalty beta * sum_j KL(rho || q_j),
+        q_j the minibatch mean of p(h_j = 1 | v); 0: no sparsity.
 
     alpha : float, default=1e-5
         L2 weight decay: (alpha / 2) * ||W||^2 per sample is added to the
@@ -75,10 +73,9 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         its alpha by the batch size: its 1e-4 at batch 200 is 5e-7 here.)
 
     pretrain_learning_rate : float or "auto", default="auto"
-        Step size of the SGD-with-momentum updates of pretraining. "auto" is
-        0.1 for RBMs with Bernoulli visibles and, for the Gaussian one, 0.02
-        up to 256 hidden units and 0.02 * 256 / n_hidden above (Hinton's
-        practical guide, section 13.2).
+        Step size of the SGD-with-momentum updates of pretraining. "auto": 0.1
+        for Bernoulli visibles; for Gaussian ones 0.02 * min(1, 256 / n_hidden)
+        (Hinton's practical guide, section 13.2).
 
     pretrain_iter : int, default=50
         Most epochs of pretraining per RBM (``pretrain_tol`` usually stops a
@@ -97,28 +94,24 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     batch_size : int or "auto", default="auto"
         Minibatch size, in pretraining and fine-tuning. "auto" is
         n_samples // 20 clipped to [64, 512] (fewer than 64 rows: 8 per
-        epoch, of 8 rows or more); products near the machine's GEMM peak
-        from 10240 rows on.
+        epoch, of 8 rows or more).
 
     fine_tuning : {"backprop", "none", "up-down"}, default="backprop"
-        "backprop" fine-tunes every layer with the labels; "none" keeps the
-        pretrained stack frozen and trains only the output layer. "up-down"
-        is Hinton, Osindero & Teh's generative classifier: the top RBM models
-        the layer below it together with a softmax label group (its
-        pretraining includes the labels), then up-down epochs untie the lower
-        layers into recognition and generative weights. Prediction compares
-        the top RBM's free energy for each label, and ``sample`` draws an
-        input for a requested label. Up-down runs exactly ``max_iter`` epochs,
-        each several times the cost of a backprop epoch (30 is a good start);
-        it takes single-label classes and no ``sample_weight``, and its
-        ``batch_size="auto"`` keeps 50 minibatches per epoch.
+        "backprop" fine-tunes every layer with the labels; "none" trains only
+        the output layer on the frozen stack. "up-down" is Hinton, Osindero &
+        Teh's generative classifier: the top RBM models the layer below with
+        a softmax label group, then up-down epochs untie the lower layers;
+        prediction compares the top RBM's free energy for each label and
+        ``sample`` draws an input for a label. It runs exactly ``max_iter``
+        epochs (30 is a good start), takes single-label classes and no
+        ``sample_weight``; its ``batch_size="auto"`` keeps 50 minibatches.
 
     learning_rate_init : float or "auto", default="auto"
-        Step size of fine-tuning: Adam's for "backprop" and "none" ("auto":
-        3e-3); for "up-down", its SGD step with ``momentum`` ("auto": 0.03).
+        Step size of fine-tuning: Adam's ("auto": 3e-3), or for "up-down" the
+        SGD step with ``momentum`` ("auto": 0.03).
 
     max_iter : int, default=200
-        Most epochs of supervised fine-tuning per ``fit``.
+        Most epochs of fine-tuning per ``fit``.
 
     dropout : float or "auto", default="auto"
         Fraction of hidden units dropped at random in each fine-tuning
@@ -128,10 +121,8 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
 
     input_dropout : float or "auto", default="auto"
         Fraction of input features dropped at random in each fine-tuning
-        minibatch (inverted dropout on the network's input; inference uses
-        every feature). "auto" is 0.2 (Srivastava et al., 2014) for inputs of
-        at least 100 features, where neighbouring features repeat each other,
-        and 0 below.
+        minibatch (inverted dropout; inference uses every feature). "auto":
+        0.2 (Srivastava et al., 2014) from 100 features on, 0 below.
 
     adversarial_epsilon : float or "auto", default="auto"
         Adversarial training (Goodfellow et al., 2015): each fine-tuning step
@@ -139,6 +130,13 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         input gradient, both halves at half weight; it fine-tunes in float32.
         0 turns it off. "auto": 0.1 on images (dense inputs in [0, 1], 100
         features or more), where ``dropout="auto"`` is then 0.1; else 0.
+
+    virtual_adversarial_epsilon : float, default=0.0
+        Virtual adversarial training (Miyato et al., 2018): each fine-tuning
+        step also penalizes the change of the model's prediction under the L2
+        move of this size that changes it most. It needs no labels: unlabeled
+        rows take part through it. 0 turns it off; a fifth of the rows' mean
+        L2 norm is a good start.
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the labeled rows (stratified for
@@ -312,6 +310,8 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     Iscen, Tolias, Avrithis & Chum (2019). Label propagation for deep
     semi-supervised learning. CVPR.
 
+    Miyato, Maeda, Koyama & Ishii (2018). Virtual adversarial training. TPAMI.
+
     Zhou, Bousquet, Lal, Weston & Schoelkopf (2004). Learning with local and
     global consistency. NIPS 16.
 
@@ -353,6 +353,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         dropout="auto",
         input_dropout="auto",
         adversarial_epsilon="auto",
+        virtual_adversarial_epsilon=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -384,6 +385,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         self.dropout = dropout
         self.input_dropout = input_dropout
         self.adversarial_epsilon = adversarial_epsilon
+        self.virtual_adversarial_epsilon = virtual_adversarial_epsilon
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change

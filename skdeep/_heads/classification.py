@@ -40,6 +40,7 @@ CLASSIFIER_PARAMETER_CONSTRAINTS = {
     "pseudo_labels": [StrOptions({"none", *PSEUDO_LABELS})],
     "pseudo_label_weight": [Interval(Real, 0, None, closed="left")],
     "pseudo_label_iter": [Interval(Integral, 0, None, closed="left")],
+    "virtual_adversarial_epsilon": [Interval(Real, 0, None, closed="left")],
 }
 
 
@@ -260,7 +261,8 @@ class ClassifierHeadMixin(ClassifierMixin):
 
     def _pseudo_labeled_rows(self, labeled):
         """The unlabeled rows that fine-tuning trains on with pseudo-labels."""
-        if self.pseudo_labels == "none" or self.pseudo_label_weight == 0:
+        no_pseudo = self.pseudo_labels == "none" or self.pseudo_label_weight == 0
+        if no_pseudo and self.virtual_adversarial_epsilon == 0:
             return np.array([], dtype=int)
         return np.flatnonzero(~labeled)
 
@@ -269,7 +271,9 @@ class ClassifierHeadMixin(ClassifierMixin):
         pseudo-labels (see ``skdeep._core.pseudo_labels``) refreshed every
         ``PSEUDO_LABEL_REFRESH`` epochs and weighted by their certainty (times
         their sample weight: ``weights`` of the labeled ``rows``,
-        ``weights_u`` of the ``unlabeled`` ones)."""
+        ``weights_u`` of the ``unlabeled`` ones). Without pseudo-labels
+        (virtual adversarial training alone), the unlabeled rows have weight
+        0 in the supervised loss and take part in the VAT term only."""
         n_labeled, n_outputs = len(rows), T.shape[1]
         all_rows = np.concatenate([rows, unlabeled])
         T_all = np.concatenate([T, np.zeros((len(unlabeled), n_outputs), T.dtype)])
@@ -282,7 +286,14 @@ class ClassifierHeadMixin(ClassifierMixin):
         ramp = PSEUDO_LABEL_RAMP.get(self.pseudo_labels, 1)
         sure = np.zeros(len(unlabeled))
 
+        plain = weights is None and weights_u is None
+        if self.pseudo_labels == "none" or self.pseudo_label_weight == 0:
+            weighted[n_labeled:] = 0  # the unlabeled rows: only in the VAT term
+            ramp = None
+
         def before_epoch(epoch, params):
+            if ramp is None:
+                return
             if epoch % PSEUDO_LABEL_REFRESH == 0:
                 codes, logits = self._codes_and_logits(tuning, params, all_rows)
                 T_all[n_labeled:], sure[:] = self._pseudo_targets(
@@ -292,9 +303,18 @@ class ClassifierHeadMixin(ClassifierMixin):
             scale = self.pseudo_label_weight * min(1.0, (epoch + 1) / ramp)
             weighted[n_labeled:] = base[n_labeled:] * scale * sure
 
-        return self._run_fine_tuning(
-            tuning, all_rows, T_all, weighted, before_epoch, self.pseudo_label_iter
-        )  # a fixed number of epochs: reaching it is no convergence failure
+        return self._run_fine_tuning(  # a fixed number of epochs: reaching
+            tuning,  # it is no convergence failure
+            all_rows,
+            T_all,
+            weighted,
+            before_epoch,
+            self.pseudo_label_iter,
+            virtual_weights=None if plain else base,
+        )
+
+    def _virtual_adversarial_epsilon(self):
+        return self.virtual_adversarial_epsilon
 
     def _pseudo_targets(self, codes, logits, T, n_labeled):
         """Targets and certainties of the rows after the first ``n_labeled``."""

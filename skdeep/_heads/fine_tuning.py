@@ -39,6 +39,7 @@ from skdeep._core.network import (
     forward,
     init_weights,
     loss_and_gradient,
+    virtual_adversarial_loss_and_gradient,
 )
 from skdeep._core.optim import Adam
 from skdeep._core.xp import (
@@ -183,6 +184,11 @@ class FineTuningMixin(ABC):
         """Fine-tuning epochs with pseudo-labels for the ``unlabeled`` rows
         (None: no such phase, as for regression)."""
         return None
+
+    def _virtual_adversarial_epsilon(self):
+        """L2 size of the virtual adversarial move (0: none, as for
+        regression)."""
+        return 0.0
 
     def _check_warm_start_targets(self, y):
         """A ValueError when a ``warm_start`` refit's targets y do not match
@@ -438,12 +444,16 @@ class FineTuningMixin(ABC):
         before_epoch=None,
         max_iter=None,
         warn=False,
+        virtual_weights=None,
     ):
         """fine_tune on ``rows`` of the tuning's X, targets T (row weights),
         for ``max_iter`` epochs; ``warn``: MLPClassifier's ConvergenceWarning
-        when they run out."""
+        when they run out. The rows' weights in the virtual adversarial term
+        are ``virtual_weights`` (None: ``weights``)."""
+        if virtual_weights is None:
+            virtual_weights = weights
         return fine_tune(
-            self._fine_tuning_step(tuning, rows, T, weights),
+            self._fine_tuning_step(tuning, rows, T, weights, virtual_weights),
             tuning.params,
             tuning.optimizer or Adam(tuning.params, self._learning_rate()),
             n_samples=len(rows),
@@ -478,17 +488,26 @@ class FineTuningMixin(ABC):
 
         return masks_for
 
-    def _fine_tuning_step(self, tuning, rows, T, weights=None):
+    def _fine_tuning_step(self, tuning, rows, T, weights=None, virtual_weights=None):
         """step(params, batch) -> (loss, grads) on one minibatch of ``rows``
         of the tuning's X (``batch`` indexes ``rows``, the targets T and the
-        row weights)."""
+        row weights), with the virtual adversarial term when it is on."""
         layers = tuning.layers
         workspace = Workspace()
         masks_for = self._dropout_masks_for(tuning)
         epsilon = self._adversarial_epsilon(tuning.X.shape[1], sp.issparse(tuning.X))
+        virtual = self._virtual_adversarial_epsilon()
 
         def step(params, batch):
             A = gather_rows(tuning.X, rows[batch], tuning.prepare, workspace)
+            loss, grads = supervised(params, A, batch)
+            if virtual > 0:
+                w = None if virtual_weights is None else virtual_weights[batch]
+                moved = _virtual_adversarial(tuning, params, A, virtual, w, masks_for)
+                loss += _add_gradients(grads, moved)
+            return loss, grads
+
+        def supervised(params, A, batch):
             targets = asarray(T[batch], A)  # the targets live on the host
             weight = None if weights is None else asarray(weights[batch], A)
             if epsilon > 0:
@@ -569,6 +588,31 @@ class FineTuningMixin(ABC):
             )
         )
         return out[:, :n_top], out[:, n_top:]
+
+
+def _virtual_adversarial(tuning, params, A, epsilon, weights, masks_for):
+    """(loss, grads) of the virtual adversarial term of minibatch A: moves of
+    L2 size ``epsilon``, rows weighted by ``weights`` (on the host; None:
+    equally), the moved pass with dropout."""
+    A = to_dense(A)
+    return virtual_adversarial_loss_and_gradient(
+        params,
+        tuning.layers,
+        A,
+        epsilon,
+        tuning.rng,
+        masks=masks_for(A),
+        sample_weight=None if weights is None else asarray(weights, A),
+    )
+
+
+def _add_gradients(grads, term):
+    """Add the gradients of ``term`` = (loss, grads) to ``grads`` in place;
+    return its loss."""
+    loss, term_grads = term
+    for g, t in zip(grads, term_grads, strict=True):
+        g += t
+    return loss
 
 
 def _streaming_pretrains(stream, pretrain_iter):

@@ -9,6 +9,9 @@ from skdeep._core.network import (
     forward,
     loss_and_gradient,
     predict_output,
+    random_directions,
+    unit_rows,
+    virtual_adversarial_loss_and_gradient,
     weight_decay,
 )
 from tests._helpers import assert_gradients_match, numerical_gradient
@@ -213,3 +216,57 @@ def test_adversarial_step_averages_the_rows_and_their_worst_sign_moves():
     assert second[0] > first[0]  # the move raises the loss
     for g, a, b in zip(grads, first[1], second[1], strict=True):
         np.testing.assert_allclose(g, (a + b) / 2, rtol=1e-10, atol=1e-12)
+
+
+def _divergence(head, P, Z):
+    """Mean over rows of KL(P || output(Z)) written out by head (half the
+    squared distance for the linear head): the reference of the VAT loss."""
+    if head == "softmax":
+        Q = np.exp(Z - Z.max(axis=1, keepdims=True))
+        Q /= Q.sum(axis=1, keepdims=True)
+        return np.mean(np.sum(P * np.log(P / Q), axis=1))
+    if head == "sigmoid":
+        Q = 1 / (1 + np.exp(-Z))
+        kl = P * np.log(P / Q) + (1 - P) * np.log((1 - P) / (1 - Q))
+        return np.mean(np.sum(kl, axis=1))
+    return np.mean(np.sum((Z - P) ** 2, axis=1)) / 2
+
+
+@pytest.mark.parametrize("head", ["sigmoid", "identity", "softmax"])
+def test_virtual_adversarial_term_matches_a_reference_by_finite_differences(head):
+    """The move: one power iteration from the random direction d, its input
+    gradient by finite differences of the KL written out; the loss: that KL
+    at the move; the gradients: its finite differences in the parameters
+    with p(x) and the move held fixed."""
+    params, layers, X, _, _ = _net_and_data(head, 5, 4)
+    epsilon, xi = 0.3, 0.1
+    loss, grads = virtual_adversarial_loss_and_gradient(
+        params, layers, X, epsilon, np.random.default_rng(7), xi=xi
+    )
+
+    P = predict_output(params, layers, X)
+    d = unit_rows(random_directions(np.random.default_rng(7), X))
+    np.testing.assert_allclose(np.linalg.norm(d, axis=1), 1.0)
+    R = xi * d
+
+    def kl_at_move():
+        return _divergence(head, P, forward(params, layers, X + R)[-1])
+
+    (g,) = numerical_gradient(kl_at_move, [R])
+    move = epsilon * g / np.linalg.norm(g, axis=1, keepdims=True)
+
+    def kl_of_params():
+        return _divergence(head, P, forward(params, layers, X + move)[-1])
+
+    assert loss == pytest.approx(kl_of_params(), rel=1e-6)
+    assert loss > _divergence(head, P, forward(params, layers, X + epsilon * d)[-1])
+    assert_gradients_match(grads, numerical_gradient(kl_of_params, params))
+
+
+def test_random_directions_do_not_depend_on_the_dtype():
+    X = np.zeros((3, 7))
+    wide = random_directions(np.random.default_rng(0), X)
+    narrow = random_directions(np.random.default_rng(0), X.astype(np.float32))
+    assert narrow.dtype == np.float32
+    np.testing.assert_array_equal(narrow, wide.astype(np.float32))
+    assert len(np.unique(np.sign(wide))) == 2
