@@ -85,3 +85,15 @@ def test_class_docstrings_are_reference_not_results(cls):
     assert not re.search(r"\b0\.9\d\d|\bseeds? \d|mean of seeds|5-fold", doc)
     documented = re.findall(r"^    (\w+) : ", doc.split("Attributes\n")[0], re.M)
     assert documented == list(parameters(cls))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda cls: cls.__name__)
+def test_help_of_every_public_method_is_a_docstring(cls):
+    """help() shows each public method's own docstring (numpydoc, with its
+    Parameters or Returns), never a comment or nothing."""
+    for name, member in inspect.getmembers(cls, callable):
+        if name.startswith("_") or isinstance(member, type):
+            continue
+        doc = member.__doc__ or ""
+        assert doc.strip(), f"{cls.__name__}.{name} has no docstring"
+        assert "Returns" in doc or "Parameters" in doc, f"{cls.__name__}.{name}"

@@ -410,11 +410,13 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         fits and predicts instead of backprop."""
         return self.fine_tuning in GENERATIVE_FINE_TUNING
 
-    @available_if(lambda self: not self._generative)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         return super().partial_fit(X, y, classes, sample_weight)
 
+    # the docstring set before available_if wraps it, so that help() on the
+    # class shows it (the descriptor copies the function's own)
     partial_fit.__doc__ = ClassifierHeadMixin.partial_fit.__doc__
+    partial_fit = available_if(lambda self: not self._generative)(partial_fit)
 
     def _fit(self, X, y, sample_weight=None, **kwargs):
         if self._generative:
