@@ -70,6 +70,35 @@ def test_virtual_adversarial_training_learns_from_the_unlabeled_rows(cls):
     assert_array_equal(off.predict_proba(X), plain.predict_proba(X))
 
 
+@pytest.mark.parametrize("pseudo_labels", ["none", "propagation"])
+def test_virtual_adversarial_term_weighs_rows_by_sample_weight_only(
+    pseudo_labels, monkeypatch
+):
+    """Every row of the epochs over all rows enters the VAT term at its sample
+    weight (none given: equally), whatever its pseudo-label's certainty."""
+    from skdeep._heads import fine_tuning
+
+    seen = []
+    real = fine_tuning.virtual_adversarial_loss_and_gradient
+
+    def spy(params, layers, A, epsilon, rng, **kwargs):
+        seen.append((A.shape[0], kwargs["sample_weight"]))
+        return real(params, layers, A, epsilon, rng, **kwargs)
+
+    monkeypatch.setattr(fine_tuning, "virtual_adversarial_loss_and_gradient", spy)
+    X, y = digits()
+    y_semi = np.where(np.arange(len(y)) < 100, y, -1)
+    DBNClassifier(
+        **FAST,
+        unlabeled_label=-1,
+        pseudo_labels=pseudo_labels,
+        pseudo_label_iter=2,
+        virtual_adversarial_epsilon=1.0,
+    ).fit(X, y_semi)
+    assert sum(rows for rows, _ in seen) >= 2 * len(X)  # the unlabeled rows too
+    assert all(weight is None for _, weight in seen)
+
+
 # ---- targets ---------------------------------------------------------------
 
 

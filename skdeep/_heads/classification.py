@@ -259,10 +259,14 @@ class ClassifierHeadMixin(ClassifierMixin):
 
         return accuracy
 
+    @property
+    def _uses_pseudo_labels(self):
+        return self.pseudo_labels != "none" and self.pseudo_label_weight > 0
+
     def _pseudo_labeled_rows(self, labeled):
-        """The unlabeled rows that fine-tuning trains on with pseudo-labels."""
-        no_pseudo = self.pseudo_labels == "none" or self.pseudo_label_weight == 0
-        if no_pseudo and self.virtual_adversarial_epsilon == 0:
+        """The unlabeled rows that fine-tuning trains on: with pseudo-labels,
+        in the virtual adversarial term, or both."""
+        if not self._uses_pseudo_labels and self.virtual_adversarial_epsilon == 0:
             return np.array([], dtype=int)
         return np.flatnonzero(~labeled)
 
@@ -273,7 +277,8 @@ class ClassifierHeadMixin(ClassifierMixin):
         their sample weight: ``weights`` of the labeled ``rows``,
         ``weights_u`` of the ``unlabeled`` ones). Without pseudo-labels
         (virtual adversarial training alone), the unlabeled rows have weight
-        0 in the supervised loss and take part in the VAT term only."""
+        0 in the supervised loss and take part in the VAT term only; that
+        term weighs every row by its sample weight alone."""
         n_labeled, n_outputs = len(rows), T.shape[1]
         all_rows = np.concatenate([rows, unlabeled])
         T_all = np.concatenate([T, np.zeros((len(unlabeled), n_outputs), T.dtype)])
@@ -283,26 +288,14 @@ class ClassifierHeadMixin(ClassifierMixin):
         if weights_u is not None:
             base[n_labeled:] = weights_u
         weighted = base.copy()
-        ramp = PSEUDO_LABEL_RAMP.get(self.pseudo_labels, 1)
-        sure = np.zeros(len(unlabeled))
-
+        before_epoch = None
+        if self._uses_pseudo_labels:
+            before_epoch = self._pseudo_label_refresh(
+                tuning, all_rows, T_all, T, base, weighted
+            )
+        else:
+            weighted[n_labeled:] = 0
         plain = weights is None and weights_u is None
-        if self.pseudo_labels == "none" or self.pseudo_label_weight == 0:
-            weighted[n_labeled:] = 0  # the unlabeled rows: only in the VAT term
-            ramp = None
-
-        def before_epoch(epoch, params):
-            if ramp is None:
-                return
-            if epoch % PSEUDO_LABEL_REFRESH == 0:
-                codes, logits = self._codes_and_logits(tuning, params, all_rows)
-                T_all[n_labeled:], sure[:] = self._pseudo_targets(
-                    codes, logits, T, n_labeled
-                )
-            # Lee's ramp-up: the weight grows linearly over the first epochs
-            scale = self.pseudo_label_weight * min(1.0, (epoch + 1) / ramp)
-            weighted[n_labeled:] = base[n_labeled:] * scale * sure
-
         return self._run_fine_tuning(  # a fixed number of epochs: reaching
             tuning,  # it is no convergence failure
             all_rows,
@@ -312,6 +305,26 @@ class ClassifierHeadMixin(ClassifierMixin):
             self.pseudo_label_iter,
             virtual_weights=None if plain else base,
         )
+
+    def _pseudo_label_refresh(self, tuning, all_rows, T_all, T, base, weighted):
+        """before_epoch(epoch, params): the pseudo-labels of the rows after
+        the labeled ones (T's) set in ``T_all``, their weights (``base``
+        times certainty, ramped up) in ``weighted``."""
+        n_labeled = len(T)
+        ramp = PSEUDO_LABEL_RAMP.get(self.pseudo_labels, 1)
+        sure = np.zeros(len(all_rows) - n_labeled)
+
+        def before_epoch(epoch, params):
+            if epoch % PSEUDO_LABEL_REFRESH == 0:
+                codes, logits = self._codes_and_logits(tuning, params, all_rows)
+                T_all[n_labeled:], sure[:] = self._pseudo_targets(
+                    codes, logits, T, n_labeled
+                )
+            # Lee's ramp-up: the weight grows linearly over the first epochs
+            scale = self.pseudo_label_weight * min(1.0, (epoch + 1) / ramp)
+            weighted[n_labeled:] = base[n_labeled:] * scale * sure
+
+        return before_epoch
 
     def _virtual_adversarial_epsilon(self):
         return self.virtual_adversarial_epsilon

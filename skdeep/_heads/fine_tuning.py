@@ -406,7 +406,13 @@ class FineTuningMixin(ABC):
         if stream is not None:
             self._continue_stream(tuning, stream)
         result = self._run_fine_tuning(
-            tuning, rows[train], T[train], w, max_iter=max_iter, warn=max_iter > 1
+            tuning,
+            rows[train],
+            T[train],
+            w,
+            max_iter=max_iter,
+            warn=max_iter > 1,
+            virtual_weights=w,
         )
         if len(unlabeled):
             extra = self._pseudo_label_phase(
@@ -449,9 +455,7 @@ class FineTuningMixin(ABC):
         """fine_tune on ``rows`` of the tuning's X, targets T (row weights),
         for ``max_iter`` epochs; ``warn``: MLPClassifier's ConvergenceWarning
         when they run out. The rows' weights in the virtual adversarial term
-        are ``virtual_weights`` (None: ``weights``)."""
-        if virtual_weights is None:
-            virtual_weights = weights
+        are ``virtual_weights`` (None: equal)."""
         return fine_tune(
             self._fine_tuning_step(tuning, rows, T, weights, virtual_weights),
             tuning.params,
@@ -503,8 +507,9 @@ class FineTuningMixin(ABC):
             loss, grads = supervised(params, A, batch)
             if virtual > 0:
                 w = None if virtual_weights is None else virtual_weights[batch]
-                moved = _virtual_adversarial(tuning, params, A, virtual, w, masks_for)
-                loss += _add_gradients(grads, moved)
+                loss += _add_virtual_adversarial(
+                    grads, tuning, params, A, virtual, w, masks_for
+                )
             return loss, grads
 
         def supervised(params, A, batch):
@@ -590,12 +595,13 @@ class FineTuningMixin(ABC):
         return out[:, :n_top], out[:, n_top:]
 
 
-def _virtual_adversarial(tuning, params, A, epsilon, weights, masks_for):
-    """(loss, grads) of the virtual adversarial term of minibatch A: moves of
-    L2 size ``epsilon``, rows weighted by ``weights`` (on the host; None:
-    equally), the moved pass with dropout."""
+def _add_virtual_adversarial(grads, tuning, params, A, epsilon, weights, masks_for):
+    """Add to ``grads`` in place the gradient of the virtual adversarial term
+    of minibatch A (moves of L2 size ``epsilon``, rows weighted by
+    ``weights`` on the host, None: equally; the moved pass with dropout);
+    return its loss."""
     A = to_dense(A)
-    return virtual_adversarial_loss_and_gradient(
+    loss, term_grads = virtual_adversarial_loss_and_gradient(
         params,
         tuning.layers,
         A,
@@ -604,12 +610,6 @@ def _virtual_adversarial(tuning, params, A, epsilon, weights, masks_for):
         masks=masks_for(A),
         sample_weight=None if weights is None else asarray(weights, A),
     )
-
-
-def _add_gradients(grads, term):
-    """Add the gradients of ``term`` = (loss, grads) to ``grads`` in place;
-    return its loss."""
-    loss, term_grads = term
     for g, t in zip(grads, term_grads, strict=True):
         g += t
     return loss
