@@ -76,16 +76,16 @@ def test_virtual_adversarial_term_weighs_rows_by_sample_weight_only(
 ):
     """Every row of the epochs over all rows enters the VAT term at its sample
     weight (none given: equally), whatever its pseudo-label's certainty."""
-    from skdeep._heads import fine_tuning
+    from skdeep._heads import step
 
     seen = []
-    real = fine_tuning.virtual_adversarial_loss_and_gradient
+    real = step.virtual_adversarial_loss_and_gradient
 
     def spy(params, layers, A, epsilon, rng, **kwargs):
         seen.append((A.shape[0], kwargs["sample_weight"]))
         return real(params, layers, A, epsilon, rng, **kwargs)
 
-    monkeypatch.setattr(fine_tuning, "virtual_adversarial_loss_and_gradient", spy)
+    monkeypatch.setattr(step, "virtual_adversarial_loss_and_gradient", spy)
     X, y = digits()
     y_semi = np.where(np.arange(len(y)) < 100, y, -1)
     DBNClassifier(

@@ -37,7 +37,7 @@ from skdeep import (
     StackedAutoencoderRegressor,
 )
 from skdeep._core.network import loss_and_gradient
-from skdeep._heads import fine_tuning
+from skdeep._heads import step
 
 CLASSIFIERS = [DBNClassifier, StackedAutoencoderClassifier]
 REGRESSORS = [DBNRegressor, StackedAutoencoderRegressor]
@@ -574,7 +574,7 @@ def test_mlp_diverging_loss(cls, monkeypatch):
         loss, grads = loss_and_gradient(*args, **kwargs)
         return (np.nan if next(calls) >= 20 else loss), grads
 
-    monkeypatch.setattr(fine_tuning, "loss_and_gradient", diverging)
+    monkeypatch.setattr(step, "loss_and_gradient", diverging)
     model = cls(
         hidden_layer_sizes=100, max_iter=20, early_stopping=True, random_state=0
     )

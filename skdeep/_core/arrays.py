@@ -132,3 +132,10 @@ def apply_in_chunks(fn, X, n_outputs, dtype, rows=None):
             X[chunk, ...] if rows is None else take_rows(X, rows[chunk])
         )
     return out
+
+
+def rows_with_weight(X, weights):
+    """X without its zero-weight rows (X itself when there are none)."""
+    if weights is None or weights.all():
+        return X
+    return take_rows(X, np.flatnonzero(weights))

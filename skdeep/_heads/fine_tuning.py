@@ -12,7 +12,9 @@ regression) are independent axes. A pretraining base class (``BaseDBN``,
 backprop with MLP-style stopping rules; :class:`ClassifierHeadMixin` and
 :class:`RegressorHeadMixin` own the targets (the abstract methods of
 :class:`FineTuningMixin`): their validation, encoding, output head and the
-public ``fit`` / ``predict`` methods.
+public ``fit`` / ``predict`` methods. What the "auto" settings resolve to
+lives in ``skdeep._heads.settings``, one minibatch step in
+``skdeep._heads.step``.
 """
 
 from abc import ABC, abstractmethod
@@ -23,60 +25,38 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import _check_sample_weight
 
 from skdeep._core.arrays import (
-    Workspace,
     apply_in_chunks,
     gather_rows,
+    rows_with_weight,
     to_dense,
 )
 from skdeep._core.fine_tune import FineTuneResult, fine_tune
 from skdeep._core.network import (
     Dense,
-    adversarial_loss_and_gradient,
-    dropout_masks,
     forward,
     init_weights,
-    loss_and_gradient,
-    virtual_adversarial_loss_and_gradient,
 )
 from skdeep._core.optim import Adam
 from skdeep._core.xp import (
     as_float32,
-    asarray,
     device_random,
     numpy_dtype,
-    take_rows,
     to_host,
     to_numpy,
     xp_of,
     zeros,
 )
+from skdeep._heads.settings import FineTuningSettingsMixin
+from skdeep._heads.step import StepSettings, fine_tuning_step
 from skdeep._utils.validation import (
+    check_row_weights,
     make_rng,
     map_rows,
     streaming_state,
     validate_fitted_input,
 )
-
-# learning_rate_init="auto": Adam's step size for fine-tuning, and for the
-# partial_fit calls that also pretrain (the stack still moves under the
-# output layer there, and each row is seen few times).
-AUTO_FINE_TUNING_RATE = 3e-3
-AUTO_STREAM_PRETRAINING_RATE = 1e-2
-
-# input_dropout="auto": this fraction from this many input features on, but
-# for regression on real-valued inputs, none (a dropped feature of a smooth
-# signal is noise on a continuous target).
-AUTO_INPUT_DROPOUT = 0.2
-AUTO_INPUT_DROPOUT_FEATURES = 100
-
-# dropout="auto" on real-valued inputs (those the stack standardizes): the
-# estimator's wide-input rate from this many features on, its narrow-input
-# rate below (a few features spread over many hidden units leave little for
-# dropout to decorrelate, and its noise costs more than it regularizes).
-AUTO_DROPOUT_FEATURES = 20
 
 FINE_TUNING_PARAMETER_CONSTRAINTS = {
     "fine_tuning": [StrOptions({"backprop", "none"})],
@@ -152,7 +132,7 @@ class Tuning:
     streaming: bool = False  # a partial_fit call
 
 
-class FineTuningMixin(ABC):
+class FineTuningMixin(FineTuningSettingsMixin, ABC):
     """Backprop fine-tuning of a pretrained stack with an output layer on top.
 
     The pretraining base provides the stack (see ``PretrainedStackMixin``);
@@ -185,79 +165,11 @@ class FineTuningMixin(ABC):
         (None: no such phase, as for regression)."""
         return None
 
-    def _virtual_adversarial_epsilon(self):
-        """L2 size of the virtual adversarial move (0: none, as for
-        regression)."""
-        return 0.0
-
     def _check_warm_start_targets(self, y):
         """A ValueError when a ``warm_start`` refit's targets y do not match
         the fitted ones (beyond their shape, which ``_validate_targets``
         checks, nothing by default)."""
         return None
-
-    def _learning_rate(self, pretraining=False):
-        """Adam's step size; ``pretraining``: for a ``partial_fit`` call
-        that also pretrained."""
-        if self.learning_rate_init != "auto":
-            return self.learning_rate_init
-        if pretraining:
-            return AUTO_STREAM_PRETRAINING_RATE
-        if self._real_valued:
-            return self._auto_real_valued_rate
-        return AUTO_FINE_TUNING_RATE
-
-    # dropout="auto": (inputs in [0, 1], real-valued from
-    # AUTO_DROPOUT_FEATURES features on, real-valued below); the classes
-    # override it with their measured rates.
-    _auto_dropout = (0.5, 0.5, 0.0)
-    # adversarial_epsilon="auto" on images, and dropout="auto" with it (None:
-    # the bounded-input rate of _auto_dropout); the classes override it
-    _auto_adversarial = (0.0, None)
-    # input_dropout="auto" applies to real-valued inputs too
-    _input_dropout_real_valued = True
-    # learning_rate_init="auto" on real-valued inputs
-    _auto_real_valued_rate = AUTO_FINE_TUNING_RATE
-
-    @property
-    def _real_valued(self):
-        """Whether the stack standardizes its input (real-valued data:
-        Gaussian visibles or a linear first decoder)."""
-        return getattr(self, "mean_", None) is not None
-
-    def _dropout(self, n_features, sparse=False):
-        """Hidden-unit dropout, "auto" resolved by the kind of input."""
-        if self.dropout != "auto":
-            return self.dropout
-        bounded, wide, narrow = self._auto_dropout
-        if not self._real_valued:
-            with_adversarial = self._auto_adversarial[1]
-            if with_adversarial is None:
-                return bounded
-            moved = self._adversarial_epsilon(n_features, sparse) > 0
-            return with_adversarial if moved else bounded
-        return wide if n_features >= AUTO_DROPOUT_FEATURES else narrow
-
-    def _adversarial_epsilon(self, n_features, sparse=False):
-        """Size of the adversarial move, "auto" resolved by the input's kind
-        and width: images only, inputs in [0, 1] (not standardized) of at
-        least AUTO_INPUT_DROPOUT_FEATURES features, dense (in word counts a
-        move of every feature would swamp the few nonzero ones)."""
-        if self.adversarial_epsilon != "auto":
-            return self.adversarial_epsilon
-        narrow = n_features < AUTO_INPUT_DROPOUT_FEATURES
-        if self._real_valued or narrow or sparse:
-            return 0.0
-        return self._auto_adversarial[0]
-
-    def _input_dropout(self, n_features):
-        """Input dropout, "auto" resolved by the input's width and kind."""
-        if self.input_dropout != "auto":
-            return self.input_dropout
-        if self._real_valued and not self._input_dropout_real_valued:
-            return 0.0
-        wide = n_features >= AUTO_INPUT_DROPOUT_FEATURES
-        return AUTO_INPUT_DROPOUT if wide else 0.0
 
     def _fit(self, X, y, sample_weight=None, *, partial=False, classes=None):
         """Pretrain (unless going on from a fitted model), then fine-tune.
@@ -275,7 +187,7 @@ class FineTuningMixin(ABC):
         X, y = self._validate_data_and_targets(X, to_host(y), continuing)
         if continuing and not partial:
             self._check_warm_start_targets(y)
-        weights = _row_weights(sample_weight, X)
+        weights = check_row_weights(sample_weight, X)
         targets = self._validate_targets(X, y, continuing, classes, weights)
         weights = self._check_labeled_weights(weights, targets)
         self._set_targets(targets)
@@ -327,7 +239,7 @@ class FineTuningMixin(ABC):
         if weights is not None:
             unlabeled &= weights > 0
         self._pretrain_stack(
-            _rows_with_weight(X, weights),
+            rows_with_weight(X, weights),
             rng,
             stream,
             semi_supervised=bool(unlabeled.any()),
@@ -405,15 +317,8 @@ class FineTuningMixin(ABC):
         w = None if weights is None else weights[rows[train]]
         if stream is not None:
             self._continue_stream(tuning, stream)
-        result = self._run_fine_tuning(
-            tuning,
-            rows[train],
-            T[train],
-            w,
-            max_iter=max_iter,
-            warn=max_iter > 1,
-            virtual_weights=w,
-        )
+        run = dict(max_iter=max_iter, warn=max_iter > 1, virtual_weights=w)
+        result = self._run_fine_tuning(tuning, rows[train], T[train], w, **run)
         if len(unlabeled):
             extra = self._pseudo_label_phase(
                 tuning, rows[train], T[train], w, unlabeled, weights_u
@@ -473,70 +378,19 @@ class FineTuningMixin(ABC):
             verbose=self.verbose,
         )
 
-    def _dropout_masks_for(self, tuning):
-        """masks_for(A) -> the dropout masks of one pass over the minibatch A
-        (None without dropout): hidden units, then inputs."""
-        layers, n_features = tuning.layers, tuning.X.shape[1]
-        input_dropout = self._input_dropout(n_features)
-        dropout = self._dropout(n_features, sp.issparse(tuning.X))
-        widths = [tuning.params[layer.bias].shape[0] for layer in layers[:-1]]
-
-        def masks_for(A):
-            masks = {}
-            if dropout > 0 and widths:
-                shapes = {i + 1: (A.shape[0], n) for i, n in enumerate(widths)}
-                masks = dropout_masks(shapes, dropout, tuning.rng, A.dtype)
-            if input_dropout > 0:
-                masks |= dropout_masks({0: A.shape}, input_dropout, tuning.rng, A.dtype)
-            return masks or None
-
-        return masks_for
-
     def _fine_tuning_step(self, tuning, rows, T, weights=None, virtual_weights=None):
         """step(params, batch) -> (loss, grads) on one minibatch of ``rows``
-        of the tuning's X (``batch`` indexes ``rows``, the targets T and the
-        row weights), with the virtual adversarial term when it is on."""
-        layers = tuning.layers
-        workspace = Workspace()
-        masks_for = self._dropout_masks_for(tuning)
-        epsilon = self._adversarial_epsilon(tuning.X.shape[1], sp.issparse(tuning.X))
-        virtual = self._virtual_adversarial_epsilon()
-
-        def step(params, batch):
-            A = gather_rows(tuning.X, rows[batch], tuning.prepare, workspace)
-            loss, grads = supervised(params, A, batch)
-            if virtual > 0:
-                w = None if virtual_weights is None else virtual_weights[batch]
-                loss += _add_virtual_adversarial(
-                    grads, tuning, params, A, virtual, w, masks_for
-                )
-            return loss, grads
-
-        def supervised(params, A, batch):
-            targets = asarray(T[batch], A)  # the targets live on the host
-            weight = None if weights is None else asarray(weights[batch], A)
-            if epsilon > 0:
-                return adversarial_loss_and_gradient(
-                    params,
-                    layers,
-                    A,
-                    targets,
-                    epsilon,
-                    masks_for,
-                    alpha=self.alpha,
-                    sample_weight=weight,
-                )
-            return loss_and_gradient(
-                params,
-                layers,
-                A,
-                targets,
-                alpha=self.alpha,
-                masks=masks_for(A),
-                sample_weight=weight,
-            )
-
-        return step
+        of the tuning's X, at this estimator's resolved settings (see
+        ``skdeep._heads.step.fine_tuning_step``)."""
+        n_features, sparse = tuning.X.shape[1], sp.issparse(tuning.X)
+        settings = StepSettings(
+            alpha=self.alpha,
+            dropout=self._dropout(n_features, sparse),
+            input_dropout=self._input_dropout(n_features),
+            adversarial_epsilon=self._adversarial_epsilon(n_features, sparse),
+            virtual_epsilon=self._virtual_adversarial_epsilon(),
+        )
+        return fine_tuning_step(tuning, rows, T, weights, virtual_weights, settings)
 
     def _early_stopping_split(self, T, rng, stopping):
         """Training rows and held-out rows (None without early stopping),
@@ -595,26 +449,6 @@ class FineTuningMixin(ABC):
         return out[:, :n_top], out[:, n_top:]
 
 
-def _add_virtual_adversarial(grads, tuning, params, A, epsilon, weights, masks_for):
-    """Add to ``grads`` in place the gradient of the virtual adversarial term
-    of minibatch A (moves of L2 size ``epsilon``, rows weighted by
-    ``weights`` on the host, None: equally; the moved pass with dropout);
-    return its loss."""
-    A = to_dense(A)
-    loss, term_grads = virtual_adversarial_loss_and_gradient(
-        params,
-        tuning.layers,
-        A,
-        epsilon,
-        tuning.rng,
-        masks=masks_for(A),
-        sample_weight=None if weights is None else asarray(weights, A),
-    )
-    for g, t in zip(grads, term_grads, strict=True):
-        g += t
-    return loss
-
-
 def _streaming_pretrains(stream, pretrain_iter):
     """Whether this ``partial_fit`` call pretrains (counting it) before its
     fine-tuning epoch: the first ``pretrain_iter`` calls do, unless the
@@ -629,25 +463,6 @@ def _streaming_pretrains(stream, pretrain_iter):
 
 def _stack_missing(stream):
     return stream is not None and not stream.layers
-
-
-def _row_weights(sample_weight, X):
-    """``sample_weight`` checked against X, on the host (None: none)."""
-    if sample_weight is None:
-        return None
-    return _check_sample_weight(
-        to_host(sample_weight),
-        np.empty((X.shape[0], 0)),  # X's row count, on the host
-        dtype=numpy_dtype(X.dtype),
-        ensure_non_negative=True,
-    )
-
-
-def _rows_with_weight(X, weights):
-    """X without its zero-weight rows (X itself when there are none)."""
-    if weights is None or weights.all():
-        return X
-    return take_rows(X, np.flatnonzero(weights))
 
 
 def _then_float32(prepare):

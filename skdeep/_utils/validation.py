@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._array_api import check_same_namespace, get_namespace
 from sklearn.utils.validation import (
+    _check_sample_weight,
     _num_features,
     _num_samples,
     check_array,
@@ -20,7 +21,7 @@ from sklearn.utils.validation import validate_data as sklearn_validate_data
 from skdeep._core.arrays import apply_in_chunks, value_range
 from skdeep._core.loops import Stream
 from skdeep._core.threads import blas_threads_for
-from skdeep._core.xp import all_finite, device_random, xp_of
+from skdeep._core.xp import all_finite, device_random, numpy_dtype, to_host, xp_of
 
 
 def check_hidden_layer_sizes(hidden_layer_sizes):
@@ -37,6 +38,18 @@ def check_hidden_layer_sizes(hidden_layer_sizes):
             f"one per hidden layer, e.g. (256, 64); got {hidden_layer_sizes!r}."
         )
     return tuple(int(s) for s in sizes)
+
+
+def check_row_weights(sample_weight, X):
+    """``sample_weight`` checked against X, on the host (None: none)."""
+    if sample_weight is None:
+        return None
+    return _check_sample_weight(
+        to_host(sample_weight),
+        np.empty((X.shape[0], 0)),  # X's row count, on the host
+        dtype=numpy_dtype(X.dtype),
+        ensure_non_negative=True,
+    )
 
 
 def make_rng(random_state):
