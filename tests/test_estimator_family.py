@@ -597,3 +597,34 @@ def test_outputs_that_overflow_raise_instead_of_returning_nan(cls):
             return
     assert cls is not StackedAutoencoderRegressor, "relu outputs must overflow"
     assert np.isfinite(np.asarray(out, dtype=float)).all()
+
+
+DIVERGENT_CASES = (
+    [(cls, "digits") for cls in SUPERVISED]
+    + [(cls, "multi-output") for cls in SUPERVISED]
+    + [(cls, "diabetes") for cls in REGRESSORS]
+)
+
+
+@pytest.mark.parametrize("cls, data", DIVERGENT_CASES)
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_a_divergent_fine_tuning_ends_in_an_error_naming_learning_rate_init(
+    cls, data, early_stopping
+):
+    """learning_rate_init=1e3 never leaves a silently useless model: every
+    supervised estimator, on digits (the digit as a number for the
+    regressors), multi-label or multi-output targets and (the regressors) a
+    regression table, raises an error that names the parameter to lower,
+    with or without early stopping (which has no best epoch to fall back
+    on)."""
+    if data == "diabetes":
+        X, y = diabetes()
+    elif data == "multi-output":
+        X, y = multilabel_digits(300)
+    else:
+        X, y = digits(300)
+    if cls in REGRESSORS:
+        y = y.astype(float)
+    model = cls(**FAST, learning_rate_init=1e3, early_stopping=early_stopping)
+    with pytest.raises(ValueError, match="diverged.*lower learning_rate_init"):
+        model.fit(X, y)

@@ -21,6 +21,13 @@ from sklearn.exceptions import ConvergenceWarning
 from skdeep._core.loops import STOPPED, TrainingDiverged, run_epochs
 from skdeep._core.xp import copy
 
+# An epoch loss this many times that of a network ignoring its input (a
+# constant output) means fine-tuning diverged. A classifier that ignores its
+# input scores the log of its class count; a learning rate too large drives
+# the loss tens to thousands of times past it, saturated rather than
+# overflowing, so the pretraining rule (a millionfold rise) never fires.
+FINE_TUNING_DIVERGENCE = 10.0
+
 
 @dataclass
 class FineTuneResult:
@@ -50,6 +57,7 @@ def fine_tune(
     warn_at_max_iter=True,
     averaging=0.0,
     verbose=0,
+    loss_ceiling=np.inf,
 ):
     """Train ``params`` in place for at most ``max_iter`` epochs.
 
@@ -61,10 +69,13 @@ def fine_tune(
     ``MLPClassifier`` does, unless ``warn_at_max_iter`` is False (a run
     meant to last a fixed number of epochs). ``averaging``: the decay of the
     moving average of the weights over epochs, 0 for the last epoch's.
-    A diverging epoch raises ``TrainingDiverged``, unless early stopping
-    holds a best epoch to fall back on.
+    A diverging epoch (a loss that explodes or stops being finite, or an
+    epoch's loss above ``loss_ceiling``) raises ``TrainingDiverged`` with
+    ``params`` back at their values on entry, unless early stopping holds a
+    best epoch to fall back on.
     """
     result = FineTuneResult()
+    on_entry = [copy(p) for p in params] if max_iter else None
     best_params, average, no_improvement = None, None, 0
     began = time.perf_counter()
     for epoch in range(max_iter):
@@ -73,8 +84,10 @@ def fine_tune(
             before_epoch(epoch, params)
         try:
             loss = _epoch(step, params, optimizer, n_samples, batch_size, rng, epoch)
+            _check_ceiling(loss, loss_ceiling, epoch)
         except TrainingDiverged as error:
             if best_params is None:  # nothing to fall back on
+                _keep(params, on_entry)
                 raise
             _diverged_after_best(result, error)
             break
@@ -112,6 +125,25 @@ def _epoch(step, params, optimizer, n_samples, batch_size, rng, epoch):
         first_epoch=epoch,
     )
     return history.loss[0]
+
+
+def _check_ceiling(loss, ceiling, epoch):
+    """``TrainingDiverged`` when an epoch's loss rose above ``ceiling``."""
+    if loss <= ceiling:
+        return
+    raise TrainingDiverged(
+        f"Fine-tuning diverged in epoch {epoch + 1}: its loss {loss:.4g} rose "
+        f"above {ceiling:.4g}, {FINE_TUNING_DIVERGENCE:g} times the loss of a "
+        "network that ignores its input. The learning rate is too large: "
+        "lower learning_rate_init (divide it by 10 until the fit settles)."
+    )
+
+
+def loss_ceiling(constant_loss):
+    """The highest epoch loss a sound fine-tuning reaches, for targets whose
+    constant-output loss is ``constant_loss`` (at least 1, so that targets a
+    constant fits well leave room for noise)."""
+    return FINE_TUNING_DIVERGENCE * max(constant_loss, 1.0)
 
 
 def _keep(params, final):

@@ -217,12 +217,13 @@ def plateaued(losses, tol):
 
 def _diverged_message(label, epoch):
     where = label.strip() or "training"
+    rate = "pretrain_learning_rate" if where.startswith("pretrain") else None
+    rate = rate or ("learning_rate_init" if label else "the learning rate")
     return (
         f"{where}: training diverged in epoch {epoch + 1}: the loss exploded or "
         "the solver produced non-finite parameter weights. The input data may "
         "contain large values and need to be preprocessed (StandardScaler, "
-        "MinMaxScaler), or the learning rate is too large: lower "
-        "pretrain_learning_rate or learning_rate_init."
+        f"MinMaxScaler), or the learning rate is too large: lower {rate}."
     )
 
 

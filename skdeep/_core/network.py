@@ -284,6 +284,19 @@ def unit_rows(A):
     return A / xp.maximum(norms, xp.asarray(tiny, dtype=A.dtype))
 
 
+def constant_output_loss(activation, Y, sample_weight=None):
+    """The mean loss of the head ``activation`` against targets Y (a host
+    array) when every logit is 0: the loss of a network that ignores its
+    input (log K for K classes, n log 2 for n labels, half the mean square
+    of standardized targets), the scale a fine-tuning loss is judged by."""
+    Y = np.asarray(Y, dtype=np.float64)
+    head = HEADS[activation]
+    Z = np.zeros_like(Y)
+    if sample_weight is None:
+        return head.loss(Y, Z) / max(len(Y), 1)
+    return head.loss(Y, Z, normalized_weights(np.asarray(sample_weight), Z.dtype))
+
+
 def weight_decay(W, grad, alpha):
     """Add alpha W to ``grad`` in place; return the penalty (alpha/2) ||W||^2.
 

@@ -32,9 +32,10 @@ from skdeep._core.arrays import (
     rows_with_weight,
     to_dense,
 )
-from skdeep._core.fine_tune import FineTuneResult, fine_tune
+from skdeep._core.fine_tune import FineTuneResult, fine_tune, loss_ceiling
 from skdeep._core.network import (
     Dense,
+    constant_output_loss,
     forward,
     init_weights,
 )
@@ -376,6 +377,9 @@ class FineTuningMixin(FineTuningSettingsMixin, ABC):
             warn_at_max_iter=warn,
             averaging=self.weight_averaging,
             verbose=self.verbose,
+            loss_ceiling=loss_ceiling(
+                constant_output_loss(tuning.layers[-1].activation, T, weights)
+            ),
         )
 
     def _fine_tuning_step(self, tuning, rows, T, weights=None, virtual_weights=None):

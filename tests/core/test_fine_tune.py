@@ -4,12 +4,20 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from skdeep._core.fine_tune import fine_tune
+from skdeep._core.fine_tune import fine_tune, loss_ceiling
 from skdeep._core.loops import TrainingDiverged
 from skdeep._core.optim import SGD
 
 
-def _run(losses, scores=None, max_iter=20, n_iter_no_change=2, tol=1e-3, averaging=0.0):
+def _run(
+    losses,
+    scores=None,
+    max_iter=20,
+    n_iter_no_change=2,
+    tol=1e-3,
+    averaging=0.0,
+    loss_ceiling=np.inf,
+):
     """Drive fine_tune with scripted epoch losses (and validation scores)."""
     params = [np.zeros(1)]
     epoch = iter(range(1000))
@@ -38,6 +46,7 @@ def _run(losses, scores=None, max_iter=20, n_iter_no_change=2, tol=1e-3, averagi
         n_iter_no_change=n_iter_no_change,
         validation_score=validation,
         averaging=averaging,
+        loss_ceiling=loss_ceiling,
     )
     result.scored = seen["scored"]
     return result, params[0][0]
@@ -115,3 +124,46 @@ def test_early_stopping_scores_and_restores_the_average():
 def test_a_diverged_epoch_raises_with_averaging_too():
     with pytest.raises(TrainingDiverged, match="diverged in epoch 3"):
         _run([1.0, 0.5, np.nan, 0.1], averaging=0.5)
+
+
+def test_an_epoch_loss_above_the_ceiling_raises_and_restores_the_entry_weights():
+    params = [np.zeros(1)]
+
+    def step(params, batch):  # the loss climbs 1, 4, 16, ... as p grows
+        return 4.0 ** params[0][0], [np.array([-1.0])]
+
+    with pytest.raises(TrainingDiverged, match="epoch 3.*learning_rate_init"):
+        fine_tune(
+            step,
+            params,
+            SGD(params, 1.0, momentum=0.0),
+            n_samples=1,
+            max_iter=20,
+            batch_size=1,
+            rng=np.random.default_rng(0),
+            tol=1e-3,
+            n_iter_no_change=2,
+            loss_ceiling=10.0,
+        )
+    assert params[0][0] == 0.0  # as on entry, not the diverged epoch's
+
+
+def test_a_loss_at_the_ceiling_is_not_a_divergence():
+    with pytest.warns(ConvergenceWarning, match="maximum iterations"):
+        result, _ = _run([10.0, 9.0, 8.0], max_iter=3, loss_ceiling=10.0)
+    assert result.loss_curve == [10.0, 9.0, 8.0] and not result.diverged
+
+
+def test_a_loss_above_the_ceiling_with_early_stopping_keeps_the_best_weights():
+    with pytest.warns(ConvergenceWarning, match="diverged in epoch 3"):
+        result, final = _run(
+            [1.0, 0.5, 40.0, 0.1], scores=[0.5, 0.9, 0.1, 0.1], loss_ceiling=10.0
+        )
+    assert final == 2.0 and result.diverged
+
+
+@pytest.mark.parametrize("constant_loss, expected", [(2.3, 23.0), (0.5, 10.0)])
+def test_the_ceiling_is_ten_times_the_constant_loss_and_at_least_ten(
+    constant_loss, expected
+):
+    assert loss_ceiling(constant_loss) == pytest.approx(expected)

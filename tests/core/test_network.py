@@ -5,6 +5,7 @@ import scipy.sparse as sp
 from skdeep._core.network import (
     Dense,
     adversarial_loss_and_gradient,
+    constant_output_loss,
     dropout_masks,
     forward,
     loss_and_gradient,
@@ -270,3 +271,22 @@ def test_random_directions_do_not_depend_on_the_dtype():
     assert narrow.dtype == np.float32
     np.testing.assert_array_equal(narrow, wide.astype(np.float32))
     assert len(np.unique(np.sign(wide))) == 2
+
+
+def test_constant_output_loss_is_the_loss_of_a_network_ignoring_its_input():
+    """Written out: log K for K classes, n log 2 for n labels, half the mean
+    square of the targets; with weights, the weighted mean of the rows."""
+    rng = np.random.default_rng(0)
+    onehot = np.eye(4)[rng.integers(0, 4, 30)]
+    labels = rng.integers(0, 2, (30, 3)).astype(float)
+    targets = rng.standard_normal((30, 2))
+    assert constant_output_loss("softmax", onehot) == pytest.approx(np.log(4))
+    assert constant_output_loss("sigmoid", labels) == pytest.approx(3 * np.log(2))
+    half_squares = 0.5 * (targets**2).sum(axis=1)
+    assert constant_output_loss("identity", targets) == pytest.approx(
+        half_squares.mean()
+    )
+    w = rng.uniform(0, 2, 30)
+    assert constant_output_loss("identity", targets, w) == pytest.approx(
+        (w * half_squares).sum() / w.sum()
+    )
