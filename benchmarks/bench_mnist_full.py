@@ -34,7 +34,15 @@ import time
 import warnings
 
 import numpy as np
-from _common import RESULTS, SEED, Report, load_mnist, machine, pyplot
+from _common import (
+    RESULTS,
+    SEED,
+    Report,
+    load_mnist,
+    machine,
+    mean_and_error,
+    pyplot,
+)
 from sklearn.datasets import fetch_openml
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -58,6 +66,12 @@ PUBLISHED = {
         3000: 2.69,
     },
     "M1+M2 (Kingma et al. 2014)": {100: 3.33, 1000: 2.40},
+    "virtual adversarial training (Miyato et al. 2016)": {
+        100: 2.12,
+        1000: 1.32,
+        None: 0.64,
+    },
+    "adversarial training (Goodfellow et al. 2015)": {None: 0.78},
     "ladder network (Rasmus et al. 2015)": {100: 1.06, 1000: 0.84, None: 0.57},
 }
 
@@ -74,9 +88,10 @@ def load(path):
     return X[:60000], X[60000:], y[:60000], y[60000:], test
 
 
-def balanced_labels(y, n_labels):
-    """A mask of n_labels rows, n_labels / n_classes of each class."""
-    rng = np.random.RandomState(SEED)
+def balanced_labels(y, n_labels, seed=SEED):
+    """A mask of n_labels rows, n_labels / n_classes of each class, drawn
+    with ``RandomState(seed)``."""
+    rng = np.random.RandomState(seed)
     classes = np.unique(y)
     per_class = n_labels // len(classes)
     mask = np.zeros(len(y), dtype=bool)
@@ -143,43 +158,74 @@ def all_labels(report, data, seeds):
     return errors
 
 
-def few_labels(report, data, counts):
-    """Section 2; returns {model: {labels: error}}."""
-    X_train, X_test, y_train, y_test = data
+def few_label_models(seed, vat):
+    """{name: (model, which rows it fits)} of section 2 for one seed; with
+    ``vat``, a DBN with virtual adversarial training of that size too."""
+    dbn = "DBNClassifier((500, 500), unlabeled_label=-1"
     models = {
-        "DBNClassifier((500, 500), unlabeled_label=-1)": (
-            lambda: DBNClassifier(SHAPE, unlabeled_label=-1, random_state=SEED),
-            "semi",
-        ),
-        "MLPClassifier((500, 500)), labeled rows": (
-            lambda: MLPClassifier(SHAPE, random_state=SEED),
-            "labeled",
-        ),
-        'LabelSpreading(kernel="knn")': (
-            lambda: LabelSpreading(kernel="knn"),
-            "semi",
-        ),
+        f"{dbn})": (DBNClassifier(SHAPE, unlabeled_label=-1, random_state=seed), "semi")
     }
-    rows, curves = [], {}
+    if vat:
+        models[f"{dbn}, virtual_adversarial_epsilon={vat:g})"] = (
+            DBNClassifier(
+                SHAPE,
+                unlabeled_label=-1,
+                virtual_adversarial_epsilon=vat,
+                random_state=seed,
+            ),
+            "semi",
+        )
+    models["MLPClassifier((500, 500)), labeled rows"] = (
+        MLPClassifier(SHAPE, random_state=seed),
+        "labeled",
+    )
+    models['LabelSpreading(kernel="knn")'] = (LabelSpreading(kernel="knn"), "semi")
+    return models
+
+
+def few_labels(report, data, counts, seeds, vat):
+    """Section 2, once per seed (the labeled rows drawn and the models
+    seeded with it); returns {model: {labels: mean error}}."""
+    X_train, X_test, y_train, y_test = data
+    rows, errors = [], {}
     for n_labels in counts:
-        labeled = balanced_labels(y_train, n_labels)
-        for name, (make, kind) in models.items():
-            if kind == "semi":
-                X, y = X_train, np.where(labeled, y_train, -1)
-            else:
-                X, y = X_train[labeled], y_train[labeled]
-            error, seconds, _, peak = error_and_time(make(), X, y, X_test, y_test)
-            curves.setdefault(name, {})[n_labels] = error
-            rows.append(
-                [name, n_labels, f"{error:.2f}", f"{seconds:.0f}", f"{peak:.0f}"]
-            )
-            print(rows[-1], flush=True)
+        for seed in seeds:
+            labeled = balanced_labels(y_train, n_labels, seed)
+            for name, (model, kind) in few_label_models(seed, vat).items():
+                if kind == "semi":
+                    X, y = X_train, np.where(labeled, y_train, -1)
+                else:
+                    X, y = X_train[labeled], y_train[labeled]
+                error, seconds, _, peak = error_and_time(model, X, y, X_test, y_test)
+                errors.setdefault((name, n_labels), []).append(error)
+                rows.append(
+                    [name, n_labels, seed, f"{error:.2f}", f"{seconds:.0f}"]
+                    + [f"{peak:.0f}"]
+                )
+                print(rows[-1], flush=True)
     report.table(
         f"Few labels, the other rows of the {len(y_train)} unlabeled",
-        ["model", "labels", "test error (%)", "fit (s)", "peak (MB)"],
+        ["model", "labels", "seed", "test error (%)", "fit (s)", "peak (MB)"],
         rows,
     )
+    if len(seeds) > 1:
+        summary(report, errors, seeds)
+    curves = {}
+    for (name, n_labels), values in errors.items():
+        curves.setdefault(name, {})[n_labels] = float(np.mean(values))
     return curves
+
+
+def summary(report, errors, seeds):
+    """Mean test error over the seeds, with its standard error."""
+    rows = []
+    for (name, n_labels), values in errors.items():
+        rows.append([name, n_labels, mean_and_error(values), len(values)])
+    report.table(
+        f"Few labels: mean test error (%) +- standard error over seeds {seeds}",
+        ["model", "labels", "test error (%)", "seeds"],
+        rows,
+    )
 
 
 def published(report):
@@ -227,20 +273,24 @@ def main():
     parser.add_argument("--labels", type=int, nargs="*", default=list(LABEL_COUNTS))
     parser.add_argument("--skip-all", action="store_true")
     parser.add_argument("--seeds", type=int, nargs="+", default=[SEED])
+    parser.add_argument(
+        "--vat", type=float, default=0.0, help="add a DBN with this VAT size"
+    )
+    parser.add_argument("--out", default="mnist_full", help="results file stem")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     *data, test = load(args.data)
     report = Report()
     report.add(
         f"# Full-scale MNIST\n\n{machine()}; {len(data[0])} training digits; "
-        f"test set: {test}; one run, seed {SEED} unless a column says.\n"
+        f"test set: {test}; seeds {args.seeds}.\n"
     )
     everything = {} if args.skip_all else all_labels(report, data, args.seeds)
-    curves = few_labels(report, data, args.labels)
+    curves = few_labels(report, data, args.labels, args.seeds, args.vat)
     published(report)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "mnist_full.md").write_text("\n".join(report.lines))
-    plot(curves, everything, len(data[0]), RESULTS / "mnist_full.png")
+    (RESULTS / f"{args.out}.md").write_text("\n".join(report.lines))
+    plot(curves, everything, len(data[0]), RESULTS / f"{args.out}.png")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,11 @@ extensions = [
     "sphinx.ext.mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "myst_parser",
 ]
+# The benchmarks' results files (markdown) are included as they are; their
+# headings start at level 3, under the including page's sections.
+suppress_warnings = ["myst.header"]
 
 templates_path = ["_templates"]
 exclude_patterns = ["_build"]
@@ -79,6 +83,11 @@ _LINKED = {
             "sklearn.linear_model.LogisticRegression": (
                 "class",
                 "modules/generated/sklearn.linear_model.LogisticRegression.html",
+            ),
+            "sklearn.ensemble.HistGradientBoostingClassifier": (
+                "class",
+                "modules/generated/"
+                "sklearn.ensemble.HistGradientBoostingClassifier.html",
             ),
             "sklearn.preprocessing.MinMaxScaler": (
                 "class",
