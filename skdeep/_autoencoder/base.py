@@ -203,6 +203,7 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
             label=f"pretraining layer {k + 1}/{len(sizes)} ",
             verbose=self.verbose,
             tol=self.pretrain_tol,
+            tasks=self._phase(f"layer {k + 1}/{len(sizes)}", n_epochs),
         )
         return params, history.loss
 

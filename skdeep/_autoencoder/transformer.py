@@ -15,6 +15,7 @@ from skdeep._core.autoencoder import corrupt, unroll
 from skdeep._core.loops import run_epochs
 from skdeep._core.network import loss_and_gradient
 from skdeep._core.xp import device_random, xp_of
+from skdeep._utils.callbacks import with_fit_tasks
 from skdeep._utils.mixins import StreamedPretrainingMixin
 from skdeep._utils.validation import (
     FLOATS,
@@ -258,6 +259,7 @@ class StackedAutoencoderTransformer(
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
     @small_products_on_one_thread
+    @with_fit_tasks
     def fit(self, X, y=None):
         """Pretrain the stack greedily, then fine-tune it end to end.
 
@@ -305,6 +307,7 @@ class StackedAutoencoderTransformer(
             rng=rng,
             label="fine-tuning ",
             verbose=self.verbose,
+            tasks=self._phase("fine-tuning", self.max_iter),
         )
         return history.loss
 

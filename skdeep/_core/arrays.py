@@ -139,3 +139,11 @@ def rows_with_weight(X, weights):
     if weights is None or weights.all():
         return X
     return take_rows(X, np.flatnonzero(weights))
+
+
+def write_back(fitted, tuned):
+    """The weights tuned in float32 copies written back into the fitted
+    arrays, in their dtype (nothing to do for weights tuned in place)."""
+    for p, q in zip(fitted, tuned, strict=True):
+        if q is not p:
+            p[...] = q

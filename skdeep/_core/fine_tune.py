@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from skdeep._core.loops import STOPPED, TrainingDiverged, run_epochs
+from skdeep._core.loops import NO_TASKS, STOPPED, TrainingDiverged, run_epochs
 from skdeep._core.xp import copy
 
 # An epoch loss this many times that of a network ignoring its input (a
@@ -39,6 +39,7 @@ class FineTuneResult:
     best_validation_score: float = -np.inf
     converged: bool = False
     diverged: bool = False
+    stopped: bool = False  # by a callback
 
 
 def fine_tune(
@@ -58,6 +59,7 @@ def fine_tune(
     averaging=0.0,
     verbose=0,
     loss_ceiling=np.inf,
+    tasks=None,
 ):
     """Train ``params`` in place for at most ``max_iter`` epochs.
 
@@ -72,14 +74,17 @@ def fine_tune(
     A diverging epoch (a loss that explodes or stops being finite, or an
     epoch's loss above ``loss_ceiling``) raises ``TrainingDiverged`` with
     ``params`` back at their values on entry, unless early stopping holds a
-    best epoch to fall back on.
+    best epoch to fall back on. ``tasks`` (a callback phase, see
+    ``skdeep._utils.callbacks``) hears of every epoch, with the weights the
+    run would keep, and may end the run.
     """
-    result = FineTuneResult()
+    result, tasks = FineTuneResult(), tasks or NO_TASKS
     on_entry = [copy(p) for p in params] if max_iter else None
     best_params, average, no_improvement = None, None, 0
     began = time.perf_counter()
     for epoch in range(max_iter):
         start = time.perf_counter()
+        tasks.begin_epoch()
         if before_epoch is not None:
             before_epoch(epoch, params)
         try:
@@ -99,13 +104,15 @@ def fine_tune(
         no_improvement = 0 if improved else no_improvement + 1
         if verbose > 1:
             _print_epoch(result, epoch, max_iter, time.perf_counter() - start)
-        if no_improvement > n_iter_no_change:
-            result.converged = True
+        result.stopped = tasks.end_epoch(kept)
+        result.converged = no_improvement > n_iter_no_change
+        if result.stopped or result.converged:
             break
+    tasks.end()
     if verbose and max_iter:
         _print_phase(result, max_iter, tol, n_iter_no_change, began)
     _keep(params, best_params if best_params is not None else average)
-    ended_early = result.converged or result.diverged
+    ended_early = result.converged or result.diverged or result.stopped
     if warn_at_max_iter and not ended_early and max_iter > 0:
         _warn_not_converged(max_iter)
     return result
@@ -216,6 +223,8 @@ def _print_phase(result, max_iter, tol, n_iter_no_change, began):
         )
     elif result.diverged:
         reason = STOPPED["diverged"]
+    elif result.stopped:
+        reason = STOPPED["callback"]
     else:
         reason = f"reached max_iter={max_iter}"
     line = f"fine-tuning: {epochs} of at most {max_iter} epochs"
@@ -231,3 +240,17 @@ def _print_epoch(result, epoch, max_iter, elapsed):
     if result.validation_scores:
         line += f", validation score {result.validation_scores[-1]:.6f}"
     print(f"{line}, {elapsed:.3f} s")
+
+
+def merge_results(first, second):
+    """One FineTuneResult for two consecutive fine-tuning runs."""
+    return FineTuneResult(
+        loss_curve=first.loss_curve + second.loss_curve,
+        validation_scores=first.validation_scores + second.validation_scores,
+        best_loss=min(first.best_loss, second.best_loss),
+        best_validation_score=max(
+            first.best_validation_score, second.best_validation_score
+        ),
+        converged=second.converged,
+        diverged=first.diverged or second.diverged,
+    )

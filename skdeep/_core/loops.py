@@ -21,7 +21,25 @@ STOPPED = {
     "cap": "ran all {n_epochs} epochs",
     "plateau": "loss plateaued (tol {tol:g})",
     "diverged": "diverged; the best epoch's weights are kept",
+    "callback": "a callback asked to stop",
 }
+
+
+class NoTasks:
+    """The callback phase of a run no callback hears of (see
+    ``skdeep._utils.callbacks.Phase``)."""
+
+    def begin_epoch(self):
+        pass
+
+    def end_epoch(self, params):
+        return False
+
+    def end(self):
+        pass
+
+
+NO_TASKS = NoTasks()
 
 
 class TrainingDiverged(ValueError):
@@ -99,6 +117,7 @@ def run_epochs(
     first_epoch=0,
     names=("loss", "monitor"),
     tol=0.0,
+    tasks=None,
 ):
     """Train ``params`` in place for ``n_epochs``; return a :class:`History`.
 
@@ -115,11 +134,13 @@ def run_epochs(
     NaN weights. Overflow on the way there is expected, so numpy's
     floating-point warnings are silenced in favour of that error.
     ``tol > 0`` stops training early once the loss has plateaued (see
-    :func:`plateaued`).
+    :func:`plateaued`). ``tasks`` (a callback phase, see
+    ``skdeep._utils.callbacks``) hears of every epoch and may end the run.
     """
-    history = History([], [], "cap")
+    history, tasks = History([], [], "cap"), tasks or NO_TASKS
     start, divergence = time.perf_counter(), _Divergence()
     for epoch in range(n_epochs):
+        tasks.begin_epoch()
         batches = minibatches(n_samples, batch_size, rng)
         epoch_loss = _one_epoch(step, params, optimizer, batches, divergence)
         if epoch_loss is None:
@@ -132,9 +153,13 @@ def run_epochs(
                 f"{label}epoch {first_epoch + epoch + 1}/{first_epoch + n_epochs}: "
                 f"{_values(history, names)}"
             )
+        if tasks.end_epoch(params):
+            history = history._replace(stopped="callback")
+            break
         if tol > 0 and plateaued(history.loss, tol):
             history = history._replace(stopped="plateau")
             break
+    tasks.end()
     if verbose and n_epochs:
         report_phase(label, history, names, n_epochs, tol, time.perf_counter() - start)
     return history

@@ -285,6 +285,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
             else None,
             names=("reconstruction error", "pseudo-log-likelihood"),
             tol=tol,
+            tasks=self._phase(label.strip().removeprefix("pretraining "), n_epochs),
         )
         return params, history
 
@@ -322,6 +323,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
             label="wake-sleep " if labels is None else "up-down ",
             verbose=self.verbose,
             names=("error", ""),
+            tasks=self._phase("wake-sleep" if labels is None else "up-down", n_epochs),
         )
         return params, history.loss
 

@@ -10,6 +10,7 @@ from skdeep._core.arrays import apply_in_chunks
 from skdeep._core.rbm import free_energy, gibbs_chain, mean_hiddens, sample_visibles
 from skdeep._core.xp import device_random, xp_of, zeros
 from skdeep._dbn.base import BaseDBN
+from skdeep._utils.callbacks import with_fit_tasks
 from skdeep._utils.mixins import StreamedPretrainingMixin
 from skdeep._utils.validation import (
     FLOATS,
@@ -244,6 +245,7 @@ class DBNTransformer(
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
     @small_products_on_one_thread
+    @with_fit_tasks
     def fit(self, X, y=None):
         """Pretrain the RBM stack greedily, bottom up.
 

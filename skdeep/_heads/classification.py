@@ -21,6 +21,7 @@ from skdeep._core.network import forward
 from skdeep._core.pseudo_labels import PSEUDO_LABELS, multilabel_pseudo_labels
 from skdeep._core.xp import in_library_of, is_numpy, numpy_dtype, to_numpy, xp_of
 from skdeep._heads.fine_tuning import Targets
+from skdeep._utils.callbacks import with_fit_tasks
 from skdeep._utils.validation import (
     FLOATS,
     restore_on_error,
@@ -50,6 +51,7 @@ class ClassifierHeadMixin(ClassifierMixin):
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
     @small_products_on_one_thread
+    @with_fit_tasks
     def fit(self, X, y, sample_weight=None):
         """Pretrain on every row of X, then fine-tune on the labeled rows.
 
@@ -78,6 +80,7 @@ class ClassifierHeadMixin(ClassifierMixin):
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
     @small_products_on_one_thread
+    @with_fit_tasks
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train on one chunk of a stream, going on from the previous calls.
 
@@ -304,6 +307,7 @@ class ClassifierHeadMixin(ClassifierMixin):
             before_epoch,
             self.pseudo_label_iter,
             virtual_weights=None if plain else base,
+            phase="pseudo-labels",
         )
 
     def _pseudo_label_refresh(self, tuning, all_rows, T_all, T, base, weighted):

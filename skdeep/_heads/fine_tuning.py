@@ -31,8 +31,9 @@ from skdeep._core.arrays import (
     gather_rows,
     rows_with_weight,
     to_dense,
+    write_back,
 )
-from skdeep._core.fine_tune import FineTuneResult, fine_tune, loss_ceiling
+from skdeep._core.fine_tune import fine_tune, loss_ceiling, merge_results
 from skdeep._core.network import (
     Dense,
     constant_output_loss,
@@ -51,6 +52,7 @@ from skdeep._core.xp import (
 )
 from skdeep._heads.settings import FineTuningSettingsMixin
 from skdeep._heads.step import StepSettings, fine_tuning_step
+from skdeep._utils.callbacks import weights_snapshot
 from skdeep._utils.validation import (
     check_row_weights,
     make_rng,
@@ -131,6 +133,7 @@ class Tuning:
     validation: object = None
     optimizer: object = None
     streaming: bool = False  # a partial_fit call
+    snapshot: object = None  # params -> fitted attributes, for callbacks
 
 
 class FineTuningMixin(FineTuningSettingsMixin, ABC):
@@ -312,6 +315,7 @@ class FineTuningMixin(FineTuningSettingsMixin, ABC):
         stopping = self.early_stopping  # never in partial_fit (see _fit)
         train, held_out = self._early_stopping_split(T, rng, stopping)
         tuning = Tuning(X, prepare, layers, params, rng)
+        tuning.snapshot = weights_snapshot(self, fitted)
         if held_out is not None:
             A = gather_rows(X, rows[held_out], prepare)
             tuning.validation = self._validation_scorer(A, T[held_out], layers)
@@ -324,8 +328,8 @@ class FineTuningMixin(FineTuningSettingsMixin, ABC):
             extra = self._pseudo_label_phase(
                 tuning, rows[train], T[train], w, unlabeled, weights_u
             )
-            result = result if extra is None else _merge_results(result, extra)
-        _write_back(fitted, params)
+            result = result if extra is None else merge_results(result, extra)
+        write_back(fitted, params)
         self._set_fine_tuned(result, continuing, stopping)
 
     def _continue_stream(self, tuning, stream):
@@ -357,11 +361,13 @@ class FineTuningMixin(FineTuningSettingsMixin, ABC):
         max_iter=None,
         warn=False,
         virtual_weights=None,
+        phase="fine-tuning",
     ):
         """fine_tune on ``rows`` of the tuning's X, targets T (row weights),
         for ``max_iter`` epochs; ``warn``: MLPClassifier's ConvergenceWarning
         when they run out. The rows' weights in the virtual adversarial term
-        are ``virtual_weights`` (None: equal)."""
+        are ``virtual_weights`` (None: equal); ``phase`` names the run for
+        the callbacks."""
         return fine_tune(
             self._fine_tuning_step(tuning, rows, T, weights, virtual_weights),
             tuning.params,
@@ -380,6 +386,7 @@ class FineTuningMixin(FineTuningSettingsMixin, ABC):
             loss_ceiling=loss_ceiling(
                 constant_output_loss(tuning.layers[-1].activation, T, weights)
             ),
+            tasks=self._phase(phase, max_iter, tuning.snapshot),
         )
 
     def _fine_tuning_step(self, tuning, rows, T, weights=None, virtual_weights=None):
@@ -474,25 +481,3 @@ def _then_float32(prepare):
     if prepare is None:
         return as_float32
     return lambda A: as_float32(prepare(A))
-
-
-def _write_back(fitted, tuned):
-    """The weights tuned in float32 copies written back into the fitted
-    arrays, in their dtype (nothing to do for weights tuned in place)."""
-    for p, q in zip(fitted, tuned, strict=True):
-        if q is not p:
-            p[...] = q
-
-
-def _merge_results(first, second):
-    """One FineTuneResult for two consecutive fine-tuning runs."""
-    return FineTuneResult(
-        loss_curve=first.loss_curve + second.loss_curve,
-        validation_scores=first.validation_scores + second.validation_scores,
-        best_loss=min(first.best_loss, second.best_loss),
-        best_validation_score=max(
-            first.best_validation_score, second.best_validation_score
-        ),
-        converged=second.converged,
-        diverged=first.diverged or second.diverged,
-    )

@@ -17,6 +17,7 @@ from sklearn.utils.validation import (
 from skdeep._core.network import forward
 from skdeep._core.xp import in_library_of, numpy_dtype, to_numpy, xp_of
 from skdeep._heads.fine_tuning import Targets
+from skdeep._utils.callbacks import with_fit_tasks
 from skdeep._utils.validation import (
     FLOATS,
     finite_outputs,
@@ -44,6 +45,7 @@ class RegressorHeadMixin(RegressorMixin):
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
     @small_products_on_one_thread
+    @with_fit_tasks
     def fit(self, X, y, sample_weight=None):
         """Pretrain on every row of X, then fine-tune on the labeled rows.
 
@@ -69,6 +71,7 @@ class RegressorHeadMixin(RegressorMixin):
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
     @small_products_on_one_thread
+    @with_fit_tasks
     def partial_fit(self, X, y, sample_weight=None):
         """Train on one chunk of a stream, going on from the previous calls.
 

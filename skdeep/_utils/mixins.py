@@ -5,6 +5,7 @@ from abc import ABC, abstractmethod
 
 from sklearn.base import _fit_context
 
+from skdeep._utils.callbacks import CallbacksMixin, with_fit_tasks
 from skdeep._utils.validation import (
     FLOATS,
     restore_on_error,
@@ -14,7 +15,7 @@ from skdeep._utils.validation import (
 )
 
 
-class PretrainedStackMixin(ABC):
+class PretrainedStackMixin(CallbacksMixin, ABC):
     """The contract of a pretraining base (``BaseDBN``, ``BaseSAE``), on
     which the transformers' streaming and the supervised fine-tuning build,
     and what every pretrained stack (``coefs_``, ``pretrain_loss_curves_``)
@@ -64,6 +65,7 @@ class StreamedPretrainingMixin:
     @_fit_context(prefer_skip_nested_validation=True)
     @restore_on_error
     @small_products_on_one_thread
+    @with_fit_tasks
     def partial_fit(self, X, y=None):
         """One epoch of layer-wise pretraining on a chunk of rows.
 

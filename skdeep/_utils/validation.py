@@ -223,6 +223,17 @@ def streaming_state(estimator, going_on, X=None):
     return stream
 
 
+# The callbacks and scikit-learn's bookkeeping of their running fit: kept
+# as they are (never copied), so that the callbacks the user holds see the
+# whole fit and are torn down after an error too.
+LIVE = (
+    "_skl_callbacks",
+    "_skl_callbacks_to_teardown",
+    "_callback_fit_ctx",
+    "_parent_callback_ctx",
+)
+
+
 def restore_on_error(method):
     """Decorator of ``fit`` and ``partial_fit``: when the call raises anything
     (a ``KeyboardInterrupt`` in the middle of training included), the
@@ -233,12 +244,14 @@ def restore_on_error(method):
 
     @functools.wraps(method)
     def guarded(self, *args, **kwargs):
-        saved = copy.deepcopy(self.__dict__)
+        state = self.__dict__
+        saved = copy.deepcopy({k: v for k, v in state.items() if k not in LIVE})
         try:
             return method(self, *args, **kwargs)
         except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved)
+            live = {k: state[k] for k in LIVE if k in state}
+            state.clear()
+            state.update(saved, **live)
             raise
 
     return guarded
