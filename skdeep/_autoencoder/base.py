@@ -33,6 +33,7 @@ from skdeep._heads.fine_tuning import (
     FINE_TUNING_PARAMETER_CONSTRAINTS,
     FineTuningMixin,
 )
+from skdeep._utils.auto import batch_sizes
 from skdeep._utils.mixins import PretrainedStackMixin
 from skdeep._utils.validation import (
     check_hidden_layer_sizes,
@@ -89,6 +90,21 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
         first = resolve_for_range(X, "decoder", self.decoder, "sigmoid", "identity")
         upper = "sigmoid" if self.activation == "sigmoid" else "identity"
         return [first] + [upper] * (n_layers - 1)
+
+    def _auto_pretraining(self, X, sizes, facts):
+        """The pretraining settings of ``auto_params_`` (see
+        ``skdeep._utils.auto``), and whether the input is real-valued."""
+        stream = getattr(self, "_stream", None)
+        if stream is not None and "inputs" in stream.extra:
+            first = stream.extra["inputs"][0][0]
+        else:
+            first = self._decoders(X, len(sizes))[0]
+        resolved = {
+            "decoder": first,
+            "sparsity_target": [self._sparsity_target(n) for n in sizes],
+            "batch_size": batch_sizes(self, facts, fine_tunes=False),
+        }
+        return resolved, first == "identity"
 
     def _sparsity_target(self, n_hidden):
         """sparsity_target, "auto" resolved as min(0.25, max(0.05, 5 / n))."""

@@ -239,6 +239,12 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, SupervisedSAE):
     best_validation_score_ : float or None
         Best validation score (None without early stopping).
 
+    auto_params_ : dict
+        What every parameter given as ``"auto"`` resolved to in the last
+        call to ``fit`` or ``partial_fit`` (per-layer ones as lists,
+        ``batch_size`` by phase when the phases differ); ``verbose=1``
+        prints it before training.
+
     n_iter_ : int
         Fine-tuning epochs run by the last call to ``fit`` or ``partial_fit``
         (as in ``MLPClassifier``; ``loss_curve_`` goes on across

@@ -15,6 +15,7 @@ from skdeep._core.autoencoder import corrupt, unroll
 from skdeep._core.loops import run_epochs
 from skdeep._core.network import loss_and_gradient
 from skdeep._core.xp import device_random, xp_of
+from skdeep._utils.auto import facts_of, resolve_auto
 from skdeep._utils.callbacks import with_fit_tasks
 from skdeep._utils.mixins import StreamedPretrainingMixin
 from skdeep._utils.validation import (
@@ -176,6 +177,12 @@ class StackedAutoencoderTransformer(
     loss_curve_ : list of float
         Mean fine-tuning loss per sample, one value per epoch.
 
+    auto_params_ : dict
+        What every parameter given as ``"auto"`` resolved to in the last
+        call to ``fit`` or ``partial_fit`` (per-layer ones as lists,
+        ``batch_size`` by phase when the phases differ); ``verbose=1``
+        prints it before training.
+
     n_iter_ : int
         Epochs run in total: pretraining epochs of all layers plus
         fine-tuning epochs.
@@ -279,6 +286,7 @@ class StackedAutoencoderTransformer(
         X = validate_data(self, X, accept_sparse="csr", dtype=FLOATS)
         rng = device_random(make_rng(self.random_state), X)
         self._stream = None
+        resolve_auto(self, X, facts_of(X))
         stack = self._pretrain_stack(X, rng)
         self.loss_curve_ = self._fine_tune(X, stack, rng)
         self._count_epochs()

@@ -34,6 +34,7 @@ from skdeep._core.rbm import (
 )
 from skdeep._core.wake_sleep import split_params, untie, wake_sleep_gradients
 from skdeep._core.xp import asarray, copy, take_rows, to_numpy, xp_of, zeros
+from skdeep._utils.auto import batch_sizes
 from skdeep._utils.mixins import PretrainedStackMixin
 from skdeep._utils.validation import (
     check_hidden_layer_sizes,
@@ -364,6 +365,28 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
     def _batch_size(self, n_samples, chunk=False):
         """batch_size, "auto" resolved as n_samples // 20 within [64, 512]."""
         return resolve_batch_size(self.batch_size, n_samples, *AUTO_BATCH, chunk=chunk)
+
+    def _auto_pretraining(self, X, sizes, facts):
+        """The pretraining settings of ``auto_params_`` (see
+        ``skdeep._utils.auto``), and whether the input is real-valued."""
+        stream = getattr(self, "_stream", None)
+        if stream is not None and "visible_units" in stream.extra:
+            units = stream.extra["visible_units"][0]
+        else:
+            units = self._resolve_visible_units(X)
+        layers = [units] + ["bernoulli"] * (len(sizes) - 1)
+        resolved = {
+            "visible_units": units,
+            "pretrain_learning_rate": [
+                self._rbm_learning_rate(u, n)
+                for u, n in zip(layers, sizes, strict=True)
+            ],
+            "pretrain_tol": [
+                self._pretrain_tol(facts.semi_supervised, u) for u in layers
+            ],
+            "batch_size": batch_sizes(self, facts, fine_tunes=False),
+        }
+        return resolved, units == "gaussian"
 
     def _pretrain_tol(self, semi_supervised=False, visible_units="bernoulli"):
         """pretrain_tol of an RBM with these visibles, "auto" resolved (see

@@ -15,6 +15,7 @@ from skdeep._heads.fine_tuning import (
     FINE_TUNING_PARAMETER_CONSTRAINTS,
     FineTuningMixin,
 )
+from skdeep._utils.auto import batch_sizes
 from skdeep._utils.validation import (
     resolve_batch_size,
     validate_fitted_input,
@@ -28,16 +29,14 @@ GENERATIVE_FINE_TUNING = {"up-down"}
 class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     """Deep belief network classifier: RBM pretraining, then supervised tuning.
 
-    The RBM stack is pretrained greedily without labels, exactly as in
-    :class:`DBNTransformer`; a softmax output layer is then added and trained
-    with the labels by minibatch Adam on the log-loss, either together with
-    the whole stack (``fine_tuning="backprop"``) or alone on the frozen
-    pretrained features (``fine_tuning="none"``).
+    The RBM stack is pretrained greedily without labels, as in
+    :class:`DBNTransformer`; a softmax output layer is then trained with the
+    labels by Adam on the log-loss, with the whole stack ("backprop") or
+    alone on the frozen features ("none").
 
-    Targets are as in ``MLPClassifier``: binary, multiclass or multi-label.
-    With ``unlabeled_label`` set, rows whose label equals it are unlabeled;
-    pretraining uses every row, fine-tuning the labeled ones and then, with
-    ``pseudo_labels`` or ``virtual_adversarial_epsilon``, every row.
+    Targets are binary, multiclass or multi-label. Rows labeled
+    ``unlabeled_label`` are unlabeled: pretraining uses every row,
+    fine-tuning the labeled ones, then every row (pseudo-labels, VAT).
 
     Read more in the :ref:`User Guide <fine_tuning>`.
 
@@ -68,9 +67,8 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         q_j the minibatch mean of p(h_j = 1 | v); 0: no sparsity.
 
     alpha : float, default=1e-5
-        L2 weight decay: (alpha / 2) * ||W||^2 per sample is added to the
-        objective, in pretraining and fine-tuning. (``MLPClassifier`` divides
-        its alpha by the batch size: its 1e-4 at batch 200 is 5e-7 here.)
+        L2 weight decay (alpha / 2) * ||W||^2 per sample, in pretraining and
+        fine-tuning (``MLPClassifier`` divides its alpha by the batch size).
 
     pretrain_learning_rate : float or "auto", default="auto"
         Step size of the SGD-with-momentum updates of pretraining. "auto": 0.1
@@ -89,7 +87,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         some rows are unlabeled; 0 for a Gaussian layer and for "up-down".
 
     momentum : float, default=0.9
-        Momentum of the SGD updates of pretraining and of up-down fine-tuning.
+        Momentum of the SGD of pretraining and of up-down fine-tuning.
 
     batch_size : int or "auto", default="auto"
         Minibatch size, in pretraining and fine-tuning. "auto" is
@@ -101,10 +99,9 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         the output layer on the frozen stack. "up-down" is Hinton, Osindero &
         Teh's generative classifier: the top RBM models the layer below with
         a softmax label group, then up-down epochs untie the lower layers;
-        prediction compares the top RBM's free energy for each label and
-        ``sample`` draws an input for a label. It runs exactly ``max_iter``
-        epochs (30 is a good start), takes single-label classes and no
-        ``sample_weight``; its ``batch_size="auto"`` keeps 50 minibatches.
+        prediction compares the top RBM's free energy per label; ``sample``
+        draws an input for a label. It runs exactly ``max_iter`` epochs (30
+        is a good start), takes single-label classes, no ``sample_weight``.
 
     learning_rate_init : float or "auto", default="auto"
         Step size of fine-tuning: Adam's ("auto": 3e-3), or for "up-down" the
@@ -278,6 +275,11 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     best_validation_score_ : float or None
         Best validation score (None without early stopping).
 
+    auto_params_ : dict
+        What each parameter given as ``"auto"`` resolved to in the last
+        ``fit`` or ``partial_fit`` (per layer, and ``batch_size`` per phase
+        where they differ); ``verbose=1`` prints it before training.
+
     n_iter_ : int
         Fine-tuning epochs run by the last call to ``fit`` or ``partial_fit``
         (as in ``MLPClassifier``; ``loss_curve_`` goes on across
@@ -434,6 +436,14 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         if self._generative and self.learning_rate_init == "auto":
             return up_down.AUTO["learning_rate"]
         return super()._learning_rate(pretraining)
+
+    def _auto_fine_tuning(self, facts):
+        if not self._generative:
+            return super()._auto_fine_tuning(facts)
+        return {
+            "learning_rate_init": self._learning_rate(),
+            "batch_size": batch_sizes(self, facts, fine_tunes=False),
+        }
 
     def _batch_size(self, n_samples, chunk=False):
         if self._generative and self.batch_size == "auto":

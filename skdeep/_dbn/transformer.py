@@ -10,6 +10,7 @@ from skdeep._core.arrays import apply_in_chunks
 from skdeep._core.rbm import free_energy, gibbs_chain, mean_hiddens, sample_visibles
 from skdeep._core.xp import device_random, xp_of, zeros
 from skdeep._dbn.base import BaseDBN
+from skdeep._utils.auto import facts_of, resolve_auto
 from skdeep._utils.callbacks import with_fit_tasks
 from skdeep._utils.mixins import StreamedPretrainingMixin
 from skdeep._utils.validation import (
@@ -170,6 +171,12 @@ class DBNTransformer(
         Wake-sleep error per epoch: the generative errors of the wake states
         summed over layers plus the top RBM's reconstruction error.
 
+    auto_params_ : dict
+        What every parameter given as ``"auto"`` resolved to in the last
+        call to ``fit`` or ``partial_fit`` (per-layer ones as lists,
+        ``batch_size`` by phase when the phases differ); ``verbose=1``
+        prints it before training.
+
     n_iter_ : int
         Epochs run: pretraining epochs summed over layers, plus wake-sleep
         epochs.
@@ -265,6 +272,7 @@ class DBNTransformer(
         X = validate_data(self, X, accept_sparse="csr", dtype=FLOATS)
         rng = device_random(make_rng(self.random_state), X)
         self._stream = None
+        resolve_auto(self, X, facts_of(X))
         pretrained = self._pretrain(X, rng)
         self._set_pretrained(pretrained)
         self.loss_curve_ = []

@@ -52,6 +52,7 @@ from skdeep._core.xp import (
 )
 from skdeep._heads.settings import FineTuningSettingsMixin
 from skdeep._heads.step import StepSettings, fine_tuning_step
+from skdeep._utils.auto import resolve_auto, supervised_facts
 from skdeep._utils.callbacks import weights_snapshot
 from skdeep._utils.validation import (
     check_row_weights,
@@ -195,6 +196,7 @@ class FineTuningMixin(FineTuningSettingsMixin, ABC):
         targets = self._validate_targets(X, y, continuing, classes, weights)
         weights = self._check_labeled_weights(weights, targets)
         self._set_targets(targets)
+        resolve_auto(self, X, supervised_facts(self, X, targets, weights, partial))
         stream = streaming_state(self, continuing, X) if partial else None
         if stream is None:
             self._stream = None

@@ -7,6 +7,8 @@ sparse. The classes override the class attributes with their measured rates
 (see the user guide's page on how the defaults were chosen).
 """
 
+from skdeep._utils.auto import batch_sizes
+
 # learning_rate_init="auto": Adam's step size for fine-tuning, and for the
 # partial_fit calls that also pretrain (the stack still moves under the
 # output layer there, and each row is seen few times).
@@ -52,10 +54,25 @@ class FineTuningSettingsMixin:
     # learning_rate_init="auto" on real-valued inputs
     _auto_real_valued_rate = AUTO_FINE_TUNING_RATE
 
+    def _auto_fine_tuning(self, facts):
+        """The fine-tuning settings of ``auto_params_`` (see
+        ``skdeep._utils.auto``)."""
+        n, sparse = facts.n_features, facts.sparse
+        return {
+            "dropout": self._dropout(n, sparse),
+            "input_dropout": self._input_dropout(n),
+            "adversarial_epsilon": self._adversarial_epsilon(n, sparse),
+            "learning_rate_init": self._learning_rate(),
+            "batch_size": batch_sizes(self, facts, fine_tunes=True),
+        }
+
     @property
     def _real_valued(self):
         """Whether the stack standardizes its input (real-valued data:
         Gaussian visibles or a linear first decoder)."""
+        planned = self.__dict__.get("_planned_real_valued")  # see resolve_auto
+        if planned is not None:
+            return planned
         return getattr(self, "mean_", None) is not None
 
     def _dropout(self, n_features, sparse=False):

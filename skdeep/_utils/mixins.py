@@ -5,6 +5,7 @@ from abc import ABC, abstractmethod
 
 from sklearn.base import _fit_context
 
+from skdeep._utils.auto import facts_of, resolve_auto
 from skdeep._utils.callbacks import CallbacksMixin, with_fit_tasks
 from skdeep._utils.validation import (
     FLOATS,
@@ -45,6 +46,11 @@ class PretrainedStackMixin(CallbacksMixin, ABC):
     def _batch_size(self, n_samples, chunk=False):
         """The minibatch size for n_samples rows (``chunk``: a
         ``partial_fit`` chunk, see ``resolve_batch_size``)."""
+
+    def _auto_fine_tuning(self, facts):
+        """The fine-tuning settings of ``auto_params_`` (the transformers'
+        fine-tuning trains on the rows pretraining does: nothing more)."""
+        return {}
 
     @property
     def _reference_weights(self):
@@ -100,6 +106,7 @@ class StreamedPretrainingMixin:
             reset=not fitted,
         )
         stream = streaming_state(self, fitted, X)
+        resolve_auto(self, X, facts_of(X, chunk=True))
         self._pretrain_stack(X, stream.rng, stream)
         if not hasattr(self, "loss_curve_"):
             self.loss_curve_ = []

@@ -263,6 +263,7 @@ def test_verbose_1_prints_one_line_per_phase(digits):
         StackedAutoencoderTransformer(**{**FAST, "verbose": 1}).fit(digits[0])
     lines = buffer.getvalue().strip().splitlines()
     assert [ln.split(":")[0] for ln in lines] == [
+        "StackedAutoencoderTransformer",
         "pretraining layer 1/2",
         "pretraining layer 2/2",
         "fine-tuning",

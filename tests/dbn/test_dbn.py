@@ -410,7 +410,8 @@ def test_verbose_prints_reconstruction_and_pseudo_likelihood(digits, capsys):
     DBNClassifier((8,), pretrain_iter=2, max_iter=2, verbose=2, random_state=0).fit(
         X, y
     )
-    lines = capsys.readouterr().out.strip().splitlines()
+    auto, *lines = capsys.readouterr().out.strip().splitlines()
+    assert auto.startswith("DBNClassifier: auto settings: visible_units='bernoulli'")
     assert lines[0].startswith("pretraining layer 1/1 epoch 1/2: reconstruction error ")
     assert "pseudo-log-likelihood" in lines[0]
     assert lines[-2].startswith("fine-tuning epoch 2/2: loss ")
@@ -420,7 +421,8 @@ def test_verbose_1_says_once_per_phase_why_it_stopped(digits, capsys):
     X, y = digits
     params = dict(pretrain_iter=50, pretrain_tol=0.5, max_iter=3, tol=0.0)
     DBNClassifier((8, 8), **params, verbose=1, random_state=0).fit(X, y)
-    lines = capsys.readouterr().out.strip().splitlines()
+    auto, *lines = capsys.readouterr().out.strip().splitlines()
+    assert auto.startswith("DBNClassifier: auto settings: ")
     assert len(lines) == 3
     assert lines[0].startswith("pretraining layer 1/2: ")
     assert "of at most 50 epochs" in lines[0]
