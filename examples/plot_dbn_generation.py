@@ -16,11 +16,11 @@ to a backprop-tuned network.
 import sys
 
 import matplotlib.pyplot as plt
-import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 from skdeep import DBNClassifier
+from skdeep.inspection import SamplesDisplay
 
 X, y = load_digits(return_X_y=True)
 X = X / 16.0
@@ -41,15 +41,12 @@ print(f"held-out accuracy, up-down: {generative.score(X_test, y_test):.4f}")
 print(f"held-out accuracy, backprop: {discriminative.score(X_test, y_test):.4f}")
 
 # %%
-# Eight generated images per class: Gibbs chains of 500 steps, label clamped.
-n_per_class = 8
-labels = np.repeat(np.arange(10), n_per_class)
-images = generative.sample(labels, n_gibbs_steps=500, random_state=0)
-fig, axes = plt.subplots(10, n_per_class, figsize=(n_per_class, 10))
-for ax, image in zip(axes.ravel(), images, strict=True):
-    ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
-    ax.set_axis_off()
-fig.suptitle("Generated digits, one row per class")
+# Eight generated images per class: Gibbs chains of 500 steps, label clamped,
+# drawn by :class:`~skdeep.inspection.SamplesDisplay`.
+display = SamplesDisplay.from_estimator(
+    generative, n_samples=8, n_gibbs_steps=500, random_state=0
+)
+fig = display.figure_
 
 # %%
 # One Gibbs chain with the label clamped to 2. Calling ``sample`` with the

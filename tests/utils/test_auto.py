@@ -163,3 +163,13 @@ def test_partial_fit_reports_the_chunks_settings(cls):
     X, _ = digits()
     model = cls().partial_fit(X[:50])
     assert model.auto_params_["batch_size"] == 50  # a chunk is one minibatch
+
+
+def test_the_outputs_printed_in_the_user_guide_are_what_fits_give():
+    """The doctest examples of the page "Inspecting a fitted model"."""
+    import doctest
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[2] / "doc/user_guide/inspecting.rst"
+    result = doctest.testfile(str(page), module_relative=False, verbose=False)
+    assert result.attempted >= 2 and result.failed == 0
