@@ -628,3 +628,50 @@ def test_a_divergent_fine_tuning_ends_in_an_error_naming_learning_rate_init(
     model = cls(**FAST, learning_rate_init=1e3, early_stopping=early_stopping)
     with pytest.raises(ValueError, match="diverged.*lower learning_rate_init"):
         model.fit(X, y)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_streaming_regression_follows_targets_that_drift(cls, tmp_path):
+    """Fitted on targets near 4 (spread 0.01), saved and loaded, then 200
+    partial_fit calls on targets near 1: the target scaling of the first
+    fit would put them 300 standard deviations away; the model follows
+    them as MLPRegressor does (mean absolute error at most 0.15)."""
+    rng = np.random.default_rng(0)
+    X, X_new = rng.normal(size=(200, 5)), rng.normal(size=(200, 5))
+    y, y_new = 4 + 0.01 * rng.normal(size=200), 1 + 0.01 * rng.normal(size=200)
+    joblib.dump(cls(random_state=0).fit(X, y), tmp_path / "model.joblib")
+    model = joblib.load(tmp_path / "model.joblib")
+    for _ in range(200):
+        rows = rng.integers(0, 200, 20)
+        model.partial_fit(X_new[rows], y_new[rows])
+    assert np.abs(model.predict(X_new) - y_new).mean() <= 0.15
+
+
+def test_merged_target_statistics_are_those_of_every_target():
+    from skdeep._heads.regression import merged_statistics
+
+    rng = np.random.default_rng(0)
+    first, second = rng.normal(4, 0.5, (30, 2)), rng.normal(1, 2.0, (50, 2))
+    w = rng.uniform(0.5, 2, 50)
+    both, weights = np.vstack([first, second]), np.concatenate([np.ones(30), w])
+    mean, scale, total = merged_statistics(
+        30.0, first.mean(axis=0), first.std(axis=0), second, w
+    )
+    expected = np.average(both, axis=0, weights=weights)
+    np.testing.assert_allclose(mean, expected)
+    variance = np.average((both - expected) ** 2, axis=0, weights=weights)
+    np.testing.assert_allclose(scale, np.sqrt(variance))
+    assert total == pytest.approx(30 + w.sum())
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_rescaling_the_targets_moves_no_prediction(cls):
+    """When the scaling follows drifted targets, the output layer is
+    rescaled with it: the model predicts as before (fine-tuning off)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 5))
+    model = cls(random_state=0, max_iter=5).fit(X, 4 + 0.01 * rng.normal(size=100))
+    before = model.predict(X)
+    mean, scale = model._follow_targets(np.full((10, 1), 1.0), None)
+    assert model.target_scale_[0] > 10 * 0.01 and np.all(mean < 4)
+    np.testing.assert_allclose(model.predict(X), before, rtol=1e-10, atol=1e-10)

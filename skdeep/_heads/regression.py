@@ -148,7 +148,7 @@ class RegressorHeadMixin(RegressorMixin):
                     f"fitted with {self.n_outputs_}. Fit a new model "
                     "(warm_start=False) for other targets."
                 )
-            mean, scale, fitted = self.target_mean_, self.target_scale_, {}
+            (mean, scale), fitted = self._follow_targets(Y, w), {}
         else:
             mean = np.average(Y, axis=0, weights=w)
             scale = np.sqrt(np.average((Y - mean) ** 2, axis=0, weights=w))
@@ -157,12 +157,36 @@ class RegressorHeadMixin(RegressorMixin):
             fitted = {
                 "target_mean_": mean,
                 "target_scale_": scale,
+                "_target_weight": float(len(Y) if w is None else w.sum()),
                 "_single_output": y.ndim == 1,
                 "output_activation_": "identity",
                 "n_outputs_": Y.shape[1],
             }
         T = (Y - to_numpy(mean)) / to_numpy(scale)
         return Targets(labeled, T.astype(numpy_dtype(X.dtype)), "identity", fitted)
+
+    def _follow_targets(self, Y, w):
+        """(mean, scale) of the targets of a fit that goes on: the stored
+        ones, unless targets Y lie far outside them (standardized, beyond
+        ``DRIFT_LIMIT``: a stream whose targets drifted). Then they become
+        the statistics of every target seen, and the output layer is
+        rescaled so that no prediction moves: the new targets are a few
+        units away instead of hundreds, and fine-tuning follows them."""
+        mean, scale = to_numpy(self.target_mean_), to_numpy(self.target_scale_)
+        if not np.any(np.abs((Y - mean) / scale) > DRIFT_LIMIT):
+            return self.target_mean_, self.target_scale_
+        seen = getattr(self, "_target_weight", float(len(Y)))
+        new_mean, new_scale, self._target_weight = merged_statistics(
+            seen, mean, scale, Y, w
+        )
+        ratio = in_library_of(scale / new_scale, self.output_coef_)
+        shift = in_library_of((mean - new_mean) / new_scale, self.output_coef_)
+        self.output_coef_ *= ratio
+        self.output_intercept_ *= ratio
+        self.output_intercept_ += shift
+        self.target_mean_ = in_library_of(new_mean, self.target_mean_)
+        self.target_scale_ = in_library_of(new_scale, self.target_scale_)
+        return self.target_mean_, self.target_scale_
 
     def _labeled_rows(self, y):
         """Boolean mask of the rows whose target is not ``unlabeled_label``."""
@@ -233,6 +257,27 @@ class RegressorHeadMixin(RegressorMixin):
         tags.array_api_support = True
         tags.target_tags.multi_output = True
         return tags
+
+
+# Standardized targets beyond this many standard deviations of the ones
+# seen so far mean a drifted stream (see _follow_targets).
+DRIFT_LIMIT = 10.0
+
+
+def merged_statistics(seen, mean, scale, Y, w=None):
+    """The mean and standard deviation of every target, from those of the
+    ``seen`` (total weight) earlier ones and the targets Y (weights w), by
+    Chan et al.'s pairwise update; and the total weight."""
+    added = float(len(Y) if w is None else w.sum())
+    Y_mean = np.average(Y, axis=0, weights=w)
+    Y_var = np.average((Y - Y_mean) ** 2, axis=0, weights=w)
+    total = seen + added
+    delta = Y_mean - mean
+    new_mean = mean + delta * added / total
+    squares = scale**2 * seen + Y_var * added + delta**2 * seen * added / total
+    new_scale = np.sqrt(squares / total)
+    new_scale[new_scale < 1e-12] = 1.0
+    return new_mean, new_scale, total
 
 
 def _is_nan(value):
