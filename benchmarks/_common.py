@@ -113,12 +113,15 @@ def load_mnist(path):
     return X / 255.0, y
 
 
-def setup(doc):
-    """The command line (``--data``, ``--quick``) of a script documented by
-    ``doc``, and the MNIST development split: (args, split)."""
+def setup(doc, full=False):
+    """The command line (``--data``, ``--quick``, with ``full`` also
+    ``--full``, a local .npz of the 60000 training digits) of a script
+    documented by ``doc``, and the MNIST development split: (args, split)."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--data", help="local .npz with keys X (uint8) and y")
     parser.add_argument("--quick", action="store_true")
+    if full:
+        parser.add_argument("--full", help="local .npz of the 60000 training digits")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     X, y = load_mnist(args.data)
