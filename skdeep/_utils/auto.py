@@ -82,12 +82,8 @@ def resolve_auto(estimator, X, facts):
         name: value for name, value in resolved.items() if given.get(name) == "auto"
     }
     if estimator.verbose:
-        print(f"{type(estimator).__name__}: auto settings: {describe(estimator)}")
-
-
-def describe(estimator):
-    """``name=value, ...`` of ``auto_params_``."""
-    return ", ".join(f"{k}={v!r}" for k, v in estimator.auto_params_.items())
+        settings = ", ".join(f"{k}={v!r}" for k, v in estimator.auto_params_.items())
+        print(f"{type(estimator).__name__}: auto settings: {settings}")
 
 
 def batch_sizes(estimator, facts, fine_tunes):

@@ -73,7 +73,6 @@ class Phase:
         self.context = parent.subcontext(task_name=name, max_subtasks=max_subtasks)
         self.context.call_on_fit_task_begin(estimator=tasks.estimator, **tasks.data)
         self.epoch = None
-        self.closed = False
 
     def begin_epoch(self):
         self.epoch = self.context.subcontext(task_name="epoch")
@@ -93,11 +92,9 @@ class Phase:
         )
 
     def end(self):
-        if not self.closed:
-            self.closed = True
-            self.context.call_on_fit_task_end(
-                estimator=self.tasks.estimator, **self.tasks.data
-            )
+        self.context.call_on_fit_task_end(
+            estimator=self.tasks.estimator, **self.tasks.data
+        )
 
 
 def with_fit_tasks(method):
