@@ -266,9 +266,12 @@ def test_input_dropout_auto_is_on_from_100_features(cls):
 def assert_trains_as(cls, X, y, fixed=None, **explicit):
     """The defaults' fit of X (but for the ``fixed`` settings) equals the
     fit with the ``explicit`` settings as well."""
-    fixed = fixed or {}
-    auto = cls(**FAST, **fixed).fit(X, y)
-    same = cls(**FAST, **fixed, **explicit).fit(X, y)
+    # 96 units: wide enough that dropout="auto" keeps the estimator's rate
+    # (see AUTO_DROPOUT_KEPT_UNITS)
+    fixed = {"hidden_layer_sizes": (96,), **(fixed or {})}
+    params = {**FAST, **fixed}
+    auto = cls(**params).fit(X, y)
+    same = cls(**params, **explicit).fit(X, y)
     np.testing.assert_array_equal(auto.coefs_[-1], same.coefs_[-1])
 
 
@@ -313,9 +316,10 @@ def test_adversarial_fine_tuning_computes_in_float32(cls, monkeypatch):
     and predictions it hands back are float64, as X."""
     X, y = digits()
     wide = np.hstack([X, X[:, ::-1]])
-    fast = cls(**FAST, adversarial_epsilon=0.05).fit(wide, y)
+    params = dict(FAST, adversarial_epsilon=0.05, dropout=AUTO_ADVERSARIAL[cls][1])
+    fast = cls(**params).fit(wide, y)
     monkeypatch.setattr(cls, "_fine_tunes_in_float32", lambda *args: False)
-    exact = cls(**FAST, adversarial_epsilon=0.05).fit(wide, y)
+    exact = cls(**params).fit(wide, y)
     for model in (fast, exact):
         assert all(W.dtype == np.float64 for W in model.coefs_)
         assert model.output_coef_.dtype == np.float64

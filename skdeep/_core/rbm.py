@@ -1,8 +1,8 @@
 """Restricted Boltzmann machine math: conditionals, sampling, free energy, CD.
 
-An RBM has visible units v (n_visible), binary hidden units h (n_hidden),
-weights W (n_visible, n_hidden), hidden biases c and visible biases b. Its
-energy is
+An RBM has visible units v (n_visible), hidden units h (n_hidden), weights
+W (n_visible, n_hidden), hidden biases c and visible biases b. With binary
+(Bernoulli) hidden units its energy is
 
     Bernoulli visibles:  E(v, h) = -v.b - h.c - v W h
     Gaussian visibles:   E(v, h) = ||v - b||^2 / 2 - h.c - v W h   (unit variance)
@@ -11,6 +11,17 @@ so that p(h_j = 1 | v) = sigma(c_j + v W_j) for both, p(v_i = 1 | h) =
 sigma(b_i + W_i h) for Bernoulli visibles and p(v_i | h) = N(b_i + W_i h, 1)
 for Gaussian ones. Gaussian visibles assume standardized inputs (unit
 variance); the estimators standardize internally.
+
+Noisy rectified linear hidden units (``hidden_units="relu"``, Nair & Hinton
+2010) stand for infinitely many binary copies of a unit sharing its weights,
+with biases offset by -1/2, -3/2, -5/2, ...: their summed activity has mean
+sum_i sigma(x - i + 1/2) ~ log(1 + e^x) ~ max(0, x), x = c_j + v W_j, and
+variance ~ sigma(x). A unit is sampled as max(0, x + N(0, sigma(x))); its
+free-energy term replaces the sum over copies by its integral, -Li2(-e^x),
+within about sigma(x) / 24 of the sum (the midpoint rule's leading error
+term), whose derivative log(1 + e^x) is the expected activity CD uses as
+its statistics. The deterministic codes (the up-pass, and the fine-tuned
+network) are max(0, x), as in a relu MLP.
 
 The visible layer may end with a group of ``n_labels`` softmax units (a
 one-hot label, as in the top RBM of Hinton, Osindero & Teh's classifier):
@@ -23,17 +34,20 @@ Parameters travel as a list ``[W, b_hid, b_vis]``; ``rng`` is a
 from collections import namedtuple
 
 import numpy as np
+from scipy.special import spence
 
-from skdeep._core.activations import HEADS, kl_sparsity, softplus
+from skdeep._core.activations import ACTIVATIONS, HEADS, kl_sparsity, softplus
 from skdeep._core.arrays import Workspace
 from skdeep._core.network import affine, uniform_bits
 from skdeep._core.xp import (
+    asarray,
     device_of,
     dot_all,
     full,
     less,
     matmul,
     stacked,
+    to_numpy,
     ufunc,
     xp_of,
 )
@@ -41,15 +55,74 @@ from skdeep._core.xp import (
 # The output function of p(v | h) for each visible type.
 VISIBLE_OUTPUT = {"bernoulli": "sigmoid", "gaussian": "identity"}
 
-
-def mean_hiddens(V, W, b_hid, out=None):
-    """p(h = 1 | v) = sigma(v W + c), for dense or CSR V (into ``out`` if given)."""
-    return HEADS["sigmoid"].output(affine(V, W, b_hid, out))
+# The mean-field activation of each hidden type (and of the fine-tuned network).
+HIDDEN_ACTIVATION = {"bernoulli": "sigmoid", "relu": "relu"}
 
 
-def sample_hiddens(V, W, b_hid, rng):
-    """A binary sample of h given v."""
-    return sample_bernoulli(mean_hiddens(V, W, b_hid), rng)
+def mean_hiddens(V, W, b_hid, out=None, hidden_units="bernoulli"):
+    """The deterministic codes of h given v, for dense or CSR V (into
+    ``out`` if given): E[h | v] = sigma(v W + c) for Bernoulli hidden units,
+    max(0, v W + c) for rectified ones (see the module docstring)."""
+    Z = affine(V, W, b_hid, out)
+    return ACTIVATIONS[HIDDEN_ACTIVATION[hidden_units]](Z)
+
+
+def sample_hiddens(V, W, b_hid, rng, hidden_units="bernoulli"):
+    """A sample of h given v."""
+    state = hidden_state(affine(V, W, b_hid), hidden_units)
+    return draw_hiddens(state, hidden_units, rng)
+
+
+def hidden_state(Z, hidden_units):
+    """What a Gibbs chain keeps of h given v, from its input Z = v W + c (in
+    place): p(h = 1 | v) for Bernoulli units, Z itself for rectified ones."""
+    return HEADS["sigmoid"].output(Z) if hidden_units == "bernoulli" else Z
+
+
+def state_means(state, hidden_units, out=None):
+    """The hidden statistics of CD from a chain's hidden state (see
+    ``hidden_state``): p(h = 1 | v) for Bernoulli units; for rectified ones
+    log(1 + e^x), the expected activity of the stepped copies whose free
+    energy ``free_energy`` uses (its derivative), so that CD follows that
+    model's likelihood. Written into ``out`` when given."""
+    if hidden_units == "bernoulli":
+        return state
+    means = softplus(state)
+    if out is None:
+        return means
+    out[...] = means
+    return out
+
+
+def draw_hiddens(state, hidden_units, rng, out=None):
+    """A sample of h from a chain's hidden state (into ``out`` if given):
+    Bernoulli draws, or max(0, x + N(0, sigma(x))) for rectified units."""
+    if hidden_units == "bernoulli":
+        return sample_bernoulli(state, rng, out)
+    spread = HEADS["sigmoid"].output(ufunc("multiply", state, 1.0))
+    spread = ufunc("sqrt", spread, out=spread)
+    H = standard_normal(rng, state.shape, state.dtype, out)
+    H *= spread
+    H += state
+    return ufunc("maximum", H, 0, out=H)
+
+
+def rectified_free_energy(Z):
+    """-Li2(-e^z) elementwise: the integral over t > 0 of log(1 + e^(z - t)),
+    a rectified unit's term of -F(v) (see the module docstring), in Z's
+    dtype. Its derivative is log(1 + e^z); for z > 0 it is computed as
+    pi^2 / 6 + z^2 / 2 + Li2(-e^-z), which keeps e^z from overflowing."""
+    z = to_numpy(Z).astype(np.float64)
+    below = -spence(1.0 + np.exp(-np.abs(z)))  # -Li2(-e^-|z|)
+    result = np.where(z > 0, np.pi**2 / 6 + z**2 / 2 - below, below)
+    return asarray(result, Z, Z.dtype)
+
+
+def _hidden_free_energy(Z, hidden_units):
+    """Each hidden unit's term of -F(v) from its input Z (a new array)."""
+    if hidden_units == "bernoulli":
+        return softplus(Z)
+    return rectified_free_energy(Z)
 
 
 def mean_visibles(H, W, b_vis, visible_units, n_labels=0, out=None):
@@ -135,15 +208,18 @@ def sample_bernoulli(P, rng, out=None):
     return less(U, P, out=U)  # numpy: the bool result lands as 0.0 / 1.0 in U
 
 
-def free_energy(V, W, b_hid, b_vis, visible_units, n_labels=0):
+def free_energy(
+    V, W, b_hid, b_vis, visible_units, n_labels=0, hidden_units="bernoulli"
+):
     """F(v) = -log sum_h exp(-E(v, h)), one value per row of V.
 
     Bernoulli: -v.b - sum_j softplus(c_j + v W_j);
     Gaussian:  ||v - b||^2 / 2 - sum_j softplus(c_j + v W_j);
-    a label group adds -y.b_y.
+    a label group adds -y.b_y. Rectified hidden units put
+    ``rectified_free_energy`` in the place of softplus.
     """
     xp = xp_of(W)
-    hidden_term = xp.sum(softplus(affine(V, W, b_hid)), axis=1)
+    hidden_term = xp.sum(_hidden_free_energy(affine(V, W, b_hid), hidden_units), axis=1)
     n_main = V.shape[1] - n_labels
     visible_term = _visible_energy(V[:, :n_main], b_vis[:n_main], visible_units)
     if n_labels:
@@ -164,7 +240,9 @@ def _visible_energy(V, b_vis, visible_units):
     return 0.5 * xp_of(b_vis).sum((V - b_vis) ** 2, axis=1)
 
 
-def label_free_energies(V, W, b_hid, b_vis, visible_units, n_labels):
+def label_free_energies(
+    V, W, b_hid, b_vis, visible_units, n_labels, hidden_units="bernoulli"
+):
     """F([v, e_k]) for every label k: shape (n_samples, n_labels).
 
     ``V`` holds only the non-label visibles; one product serves every label.
@@ -176,13 +254,13 @@ def label_free_energies(V, W, b_hid, b_vis, visible_units, n_labels):
     energies = [
         visible_term
         - b_vis[n_main + k]
-        - xp.sum(softplus(Z + W[n_main + k, :]), axis=1)
+        - xp.sum(_hidden_free_energy(Z + W[n_main + k, :], hidden_units), axis=1)
         for k in range(n_labels)
     ]
     return xp.stack(energies, axis=1)
 
 
-def pseudo_log_likelihood(V, W, b_hid, b_vis, features=None):
+def pseudo_log_likelihood(V, W, b_hid, b_vis, features=None, hidden_units="bernoulli"):
     """sum_i log p(v_i | v_-i) per row, for Bernoulli visibles.
 
     log p(v_i | v_-i) = -softplus(F(v) - F(v with v_i -> 1 - v_i)); flipping
@@ -194,11 +272,12 @@ def pseudo_log_likelihood(V, W, b_hid, b_vis, features=None):
     xp = xp_of(W)
     features = range(V.shape[1]) if features is None else [int(i) for i in features]
     Z = affine(V, W, b_hid)
-    base = xp.sum(softplus(Z), axis=1)
+    base = xp.sum(_hidden_free_energy(Z, hidden_units), axis=1)
     flip = 1 - 2 * V
     total = full(V.shape[0], 0.0, xp.float64, W)
     for i in features:
-        flipped = xp.sum(softplus(Z + flip[:, i : i + 1] * W[i, :]), axis=1)
+        flipped = Z + flip[:, i : i + 1] * W[i, :]
+        flipped = xp.sum(_hidden_free_energy(flipped, hidden_units), axis=1)
         # F(v) - F(v') = (v'_i - v_i) b_i + S(v') - S(v), S = sum softplus
         total -= xp.astype(softplus(flip[:, i] * b_vis[i] + flipped - base), xp.float64)
     return total * (V.shape[1] / len(features))
@@ -208,7 +287,7 @@ CD = namedtuple("CD", ["grads", "error", "chain", "fantasy"])
 
 
 def gibbs_chain(
-    H_mean,
+    H_state,
     W,
     b_hid,
     b_vis,
@@ -218,23 +297,27 @@ def gibbs_chain(
     n_labels=0,
     workspace=None,
     last_sample=None,
+    hidden_units="bernoulli",
 ):
     """Run ``n_steps`` (>= 1) of h -> v -> h Gibbs sampling.
 
-    The chain starts by sampling h from ``H_mean`` = p(h = 1 | v) of its
-    starting visibles. Returns the last visible sample, p(h = 1 | v) at that
-    sample (the Rao-Blackwellized negative statistics, and where a persistent
-    chain resumes), and E[v | h] of the first step (the first reconstruction).
-    With a :class:`~skdeep._core.arrays.Workspace`, the results live in its
-    buffers (valid until its next use); ``last_sample``, when given, receives
-    the last visible sample (unless the visibles have a label group).
+    The chain starts by sampling h from ``H_state``, the hidden state of its
+    starting visibles (see ``hidden_state``: p(h = 1 | v) for Bernoulli
+    units). Returns the last visible sample, the hidden state at that sample
+    (whose means are the Rao-Blackwellized negative statistics, and where a
+    persistent chain resumes), and E[v | h] of the first step (the first
+    reconstruction). With a :class:`~skdeep._core.arrays.Workspace`, the
+    results live in its buffers (valid until its next use); ``last_sample``,
+    when given, receives the last visible sample (unless the visibles have a
+    label group).
     """
     ws = Workspace(enabled=False, like=W) if workspace is None else workspace
-    m, n_visible = H_mean.shape[0], W.shape[0]
+    m, n_visible = H_state.shape[0], W.shape[0]
     dtype = W.dtype
     first_mean = None
     for step in range(n_steps):
-        H = sample_bernoulli(H_mean, rng, ws.get("h_sample", H_mean.shape, dtype))
+        out = ws.get("h_sample", H_state.shape, dtype)
+        H = draw_hiddens(H_state, hidden_units, rng, out)
         mean = mean_visibles(
             H,
             W,
@@ -247,8 +330,9 @@ def gibbs_chain(
         last = step == n_steps - 1 and last_sample is not None
         out = last_sample if last else ws.get("v_sample", mean.shape, dtype)
         V = _sample_around(mean, visible_units, rng, n_labels, out)
-        H_mean = mean_hiddens(V, W, b_hid, ws.get("h_model", H_mean.shape, dtype))
-    return V, H_mean, first_mean
+        Z = affine(V, W, b_hid, ws.get("h_model", H_state.shape, dtype))
+        H_state = hidden_state(Z, hidden_units)
+    return V, H_state, first_mean
 
 
 def cd_gradient(
@@ -265,21 +349,23 @@ def cd_gradient(
     n_labels=0,
     workspace=None,
     scale=1.0,
+    hidden_units="bernoulli",
 ):
     """CD-k (or PCD-k) estimate of the gradient of the mean negative log-likelihood.
 
     -d log p / dW ~ -(<v h>_data - <v h>_model), likewise for the biases, where
     the model statistics come from a k-step Gibbs chain started at the data
     (CD-k) or where a persistent chain stopped (PCD; ``chain`` holds its last
-    hidden probabilities).
+    hidden state, see ``hidden_state``). The statistics use E[h | v]:
+    p(h = 1 | v) for Bernoulli hidden units, max(0, x) for rectified ones.
     A sparsity penalty beta * sum_j KL(rho || mean_i p(h_j | v_i)) and L2
     decay (alpha / 2) ||W||^2 are added to the objective.
 
     Returns a :class:`CD` tuple: the gradients in the order of ``params``
     (descent direction), the squared error per row between V0 and its
     reconstruction E[v | h ~ p(h | v0)] (summed over features, averaged over
-    rows), the chain's last hidden probabilities (to pass back as ``chain``
-    for PCD) and its last visible sample (the fantasy). ``scale`` multiplies
+    rows), the chain's last hidden state (to pass back as ``chain`` for
+    PCD) and its last visible sample (the fantasy). ``scale`` multiplies
     every gradient at no cost (a learning rate folded into the products, say,
     which spares the optimizer a pass over the weights). With a
     :class:`~skdeep._core.arrays.Workspace`, these arrays are its buffers: valid
@@ -294,9 +380,10 @@ def cd_gradient(
     # gradient: d/dW = V0^T (dZ_sparsity - H0 / n) + V_neg^T H_neg / m
     V_pair = ws.get("v_pair", (n + m, n_visible), dtype)
     H_pair = ws.get("h_pair", (n + m, n_hidden), dtype)
-    H0 = mean_hiddens(V0, W, b_hid, H_pair[:n, ...])
-    V_neg, H_neg, reconstruction = gibbs_chain(
-        H0 if chain is None else chain,
+    Z0 = affine(V0, W, b_hid, _positive_buffer(H_pair, n, ws, hidden_units))
+    H0 = state_means(hidden_state(Z0, hidden_units), hidden_units, H_pair[:n, ...])
+    V_neg, state, reconstruction = gibbs_chain(
+        Z0 if chain is None else chain,
         W,
         b_hid,
         b_vis,
@@ -306,27 +393,43 @@ def cd_gradient(
         n_labels,
         ws,
         last_sample=V_pair[n:, ...],
+        hidden_units=hidden_units,
     )
     if chain is not None:  # a persistent chain does not start at the data
-        H_sample = sample_bernoulli(H0, rng, ws.get("h_sample", H0.shape, dtype))
+        out = ws.get("h_sample", H0.shape, dtype)
+        H_sample = draw_hiddens(Z0, hidden_units, rng, out)
         out = ws.get("v_mean1", V0.shape, dtype)
         reconstruction = mean_visibles(H_sample, W, b_vis, visible_units, n_labels, out)
     V_pair = stacked(V_pair, V0, V_neg)  # numpy: V_neg is already there
     reconstruction -= V0
     error = dot_all(reconstruction, reconstruction) / n
-    H0 = _scale_positive(H0, scale, sparsity_target, sparsity_weight)
+    H0 = _scale_positive(H0, scale, sparsity_target, sparsity_weight, hidden_units)
+    H_neg = state_means(state, hidden_units, H_pair[n:, ...])
     H_neg_scaled = ufunc("multiply", H_neg, scale / m, out=H_pair[n:, ...])
     H_pair = stacked(H_pair, H0, H_neg_scaled)  # numpy: both are already there
     grads = _stacked_gradients(V_pair, H_pair, n, W, scale * alpha, scale, ws)
-    return CD(grads, error, H_neg, V_neg)
+    return CD(grads, error, state, V_neg)
 
 
-def _scale_positive(H0, scale, sparsity_target, sparsity_weight):
+def _positive_buffer(H_pair, n, ws, hidden_units):
+    """Where the data's hidden input goes: straight into the statistics
+    for Bernoulli units (their state is their mean, computed in place),
+    a buffer of its own for rectified ones (the chain starts from it)."""
+    if hidden_units == "bernoulli":
+        return H_pair[:n, ...]
+    return ws.get("z0", (n, H_pair.shape[1]), H_pair.dtype)
+
+
+def _scale_positive(H0, scale, sparsity_target, sparsity_weight, hidden_units):
     """H0 <- scale * (dZ_sparsity - H0 / n), in place: the data statistics."""
     n = H0.shape[0]
     if sparsity_weight > 0:
-        _, grad_H = kl_sparsity(H0, "sigmoid", sparsity_target, sparsity_weight)
-        grad_H *= H0 * (1 - H0)
+        activation = HIDDEN_ACTIVATION[hidden_units]
+        _, grad_H = kl_sparsity(H0, activation, sparsity_target, sparsity_weight)
+        if hidden_units == "bernoulli":
+            grad_H *= H0 * (1 - H0)
+        else:  # d softplus(x) / dx = sigma(x) = 1 - exp(-softplus(x))
+            grad_H *= 1 - xp_of(H0).exp(-H0)
         H0 *= -1.0 / n
         H0 += grad_H
         H0 *= scale

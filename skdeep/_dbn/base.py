@@ -23,9 +23,10 @@ from skdeep._core.loops import (
     pretrain_greedy,
     run_epochs,
 )
-from skdeep._core.network import init_visible_bias, init_weights
+from skdeep._core.network import affine, init_visible_bias, init_weights
 from skdeep._core.optim import SGD
 from skdeep._core.rbm import (
+    HIDDEN_ACTIVATION,
     VISIBLE_OUTPUT,
     cd_gradient,
     mean_hiddens,
@@ -33,7 +34,16 @@ from skdeep._core.rbm import (
     pseudo_log_likelihood,
 )
 from skdeep._core.wake_sleep import split_params, untie, wake_sleep_gradients
-from skdeep._core.xp import asarray, copy, take_rows, to_numpy, xp_of, zeros
+from skdeep._core.xp import (
+    asarray,
+    copy,
+    in_library_of,
+    take_rows,
+    to_numpy,
+    ufunc,
+    xp_of,
+    zeros,
+)
 from skdeep._utils.auto import batch_sizes
 from skdeep._utils.mixins import PretrainedStackMixin
 from skdeep._utils.validation import (
@@ -71,9 +81,22 @@ AUTO_LEARNING_RATES = {"bernoulli": 0.1, "gaussian": 0.02}
 # diverged in the first epoch of standardized MNIST with 500 units).
 AUTO_GAUSSIAN_HIDDEN = 256
 
+# ... divided by this with rectified hidden units, whose unbounded activity
+# makes larger steps unstable: at 0.1 most units of a digits RBM died
+# (their inputs negative on every row), and a Gaussian layer diverged.
+AUTO_RECTIFIED_SLOWDOWN = 10
+
+# hidden_units="auto" with persistent=True: Bernoulli units. A persistent
+# chain of an RBM whose visibles are Gaussian (the bottom one on real-valued
+# data, every one above the first with rectified units) and whose hidden
+# units are rectified has no bound on either layer, and it grows without
+# limit once the weights amplify it (a (16, 8) stack diverged in 3 epochs).
+AUTO_PERSISTENT_UNITS = "bernoulli"
+
 DBN_PARAMETER_CONSTRAINTS = {
     "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],
     "visible_units": [StrOptions({"auto", "bernoulli", "gaussian"})],
+    "hidden_units": [StrOptions({"auto", "bernoulli", "relu"})],
     "n_gibbs_steps": [Interval(Integral, 1, None, closed="left")],
     "persistent": ["boolean"],
     "pretrain_learning_rate": [
@@ -93,19 +116,26 @@ DBN_PARAMETER_CONSTRAINTS = {
 
 
 Pretrained = namedtuple(
-    "Pretrained", ["stack", "histories", "visible_units", "mean", "scale"]
+    "Pretrained",
+    ["stack", "histories", "visible_units", "hidden_units", "mean", "scale"],
 )
 
+# The visible units of the RBMs above the first, which model the codes of
+# the one below: probabilities for Bernoulli hidden units, non-negative
+# real values (modelled as unit-variance Gaussians) for rectified ones.
+UPPER_VISIBLE_UNITS = {"bernoulli": "bernoulli", "relu": "gaussian"}
 
-def init_rbm(inputs, n_hidden, visible_units, labels, rng):
+
+def init_rbm(inputs, n_hidden, visible_units, labels, rng, standardized=True):
     """``[W, b_hid, b_vis]`` of a new RBM, in the dtype of ``inputs``.
 
     W Glorot-uniform, b_hid zero, b_vis at the data mean seen through the
-    visible output (zero for standardized Gaussian visibles) and, for a label
-    group, at the log class frequencies.
+    visible output (zero for Gaussian visibles the layer standardizes, the
+    column means for the rectified codes an upper Gaussian layer models)
+    and, for a label group, at the log class frequencies.
     """
     n_visible, dtype = inputs.shape[1], inputs.dtype
-    if visible_units == "bernoulli":
+    if visible_units == "bernoulli" or not standardized:
         visible_mean = column_means(inputs)
     else:
         visible_mean = np.zeros(n_visible)
@@ -126,7 +156,14 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
 
     _parameter_constraints: dict = dict(DBN_PARAMETER_CONSTRAINTS)
 
-    _hidden_activation = "sigmoid"
+    @property
+    def _hidden_activation(self):
+        """The fine-tuned network's activation: that of the hidden units."""
+        return HIDDEN_ACTIVATION[self.hidden_units_]
+
+    def _layer_units(self, k, visible_units, hidden_units):
+        """The visible units of layer k's RBM."""
+        return visible_units if k == 0 else UPPER_VISIBLE_UNITS[hidden_units]
 
     def _pretrain_stack(self, X, rng, stream=None, *, semi_supervised=False):
         """Greedy pretraining on every row of X (with a ``Stream``: one epoch
@@ -153,6 +190,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
     def _seed_stream(self, stream):
         """A stream that goes on from the fitted RBMs (fresh momentum)."""
         stream.extra["visible_units"] = self.visible_units_, self.mean_, self.scale_
+        stream.extra["hidden_units"] = self.hidden_units_
         for layer in zip(
             self.coefs_, self.intercepts_, self.visible_intercepts_, strict=True
         ):
@@ -183,6 +221,9 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         """
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         visible_units, mean, scale = self._visible_layer(X, stream)
+        hidden_units = self._resolve_hidden_units(visible_units, X.shape[1])
+        if stream is not None:  # a stream keeps the units it started with
+            hidden_units = stream.extra.setdefault("hidden_units", hidden_units)
         batch_size = self._batch_size(X.shape[0], chunk=stream is not None)
 
         def prepare(k):
@@ -192,7 +233,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
             return None
 
         def fit_layer(k, inputs):
-            units = visible_units if k == 0 else "bernoulli"
+            units = self._layer_units(k, visible_units, hidden_units)
             label = f"pretraining layer {k + 1}/{len(sizes)} "
             labels = top_labels if k == len(sizes) - 1 else None
             return self._fit_rbm(
@@ -205,20 +246,80 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
                 label,
                 labels,
                 None if stream is None else (stream, k),
-                self._pretrain_tol(semi_supervised, units),
+                self._pretrain_tol(semi_supervised, units if k == 0 else "bernoulli"),
+                hidden_units,
             )
 
         def propagate(k, layer, inputs):
             prep = prepare(k) or (lambda A: A)
             return apply_in_chunks(
-                lambda A: mean_hiddens(prep(A), layer[0], layer[1]),
+                lambda A: mean_hiddens(prep(A), layer[0], layer[1], None, hidden_units),
                 inputs,
                 sizes[k],
                 X.dtype,
             )
 
         stack, histories = pretrain_greedy(X, len(sizes), fit_layer, propagate)
-        return Pretrained(stack, histories, visible_units, mean, scale)
+        return Pretrained(stack, histories, visible_units, hidden_units, mean, scale)
+
+    def _resolve_hidden_units(self, visible_units, n_features):
+        """hidden_units, "auto" resolved by the bottom RBM's visible units
+        and its width (see ``_auto_hidden_units``)."""
+        if self.hidden_units != "auto":
+            return self.hidden_units
+        if self.persistent:
+            return AUTO_PERSISTENT_UNITS
+        return self._auto_hidden_units(visible_units, n_features)
+
+    def _auto_hidden_units(self, visible_units, n_features):
+        """What hidden_units="auto" picks (the estimators override it with
+        their measured choice)."""
+        return "bernoulli"
+
+    @property
+    def _rectified(self):
+        """Whether the stack has (or this fit plans) rectified hidden units."""
+        planned = self.__dict__.get("_planned_hidden_units")  # see resolve_auto
+        if planned is not None:
+            return planned == "relu"
+        return getattr(self, "hidden_units_", None) == "relu"
+
+    def _ready_for_backprop(self, X, rng):
+        """Fresh random weights (and a zero bias) for every rectified unit
+        that pretraining left silent on all rows of X, its input negative
+        everywhere: backprop through max(0, x) could never move it. An RBM
+        drives its units there on independent features, where the model
+        it learns needs no weights; Bernoulli units always pass a gradient."""
+        if self.hidden_units_ != "relu":
+            return
+        A, prepare = X, self._input_preparation() or (lambda B: B)
+        for k, (W, c) in enumerate(zip(self.coefs_, self.intercepts_, strict=True)):
+            prep = prepare if k == 0 else (lambda B: B)
+
+            def inputs(B, W=W, c=c, prep=prep):
+                return affine(prep(B), W, c)
+
+            Z = apply_in_chunks(inputs, A, W.shape[1], X.dtype)
+            silent = to_numpy(xp_of(Z).max(Z, axis=0) <= 0)
+            if silent.any():
+                fresh = init_weights(W.shape[0], W.shape[1], rng, W.dtype, W)
+                columns = in_library_of(np.flatnonzero(silent), W)
+                W[:, columns] = fresh[:, columns]
+                c[columns] = 0
+                Z = apply_in_chunks(inputs, A, W.shape[1], X.dtype)
+            A = ufunc("maximum", Z, 0, out=Z)
+
+    def _refuse_rectified(self, X, method):
+        """A ValueError when X would train rectified hidden units, which
+        ``method`` (a generative fine-tuning) cannot use."""
+        visible_units = self._resolve_visible_units(X)
+        if self._resolve_hidden_units(visible_units, X.shape[1]) == "relu":
+            raise ValueError(
+                f"{method} samples binary hidden states and needs "
+                'hidden_units="bernoulli"; got hidden_units='
+                f'{self.hidden_units!r}. Pass hidden_units="bernoulli", or '
+                "fine-tune by backprop."
+            )
 
     def _visible_layer(self, X, stream):
         """Visible units of the bottom RBM and, for Gaussian ones, the mean
@@ -245,6 +346,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         labels=None,
         streaming=None,
         tol=0.0,
+        hidden_units="bernoulli",
     ):
         """One RBM trained by CD-k or PCD-k with SGD and momentum.
 
@@ -252,12 +354,14 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         label group (one-hot ``Y``, one row per row) added to the visible layer.
         ``streaming = (stream, k)``: one epoch of the stream's layer k.
         ``tol``: the plateau rule's tolerance (see ``run_epochs``).
+        ``hidden_units``: "bernoulli" or "relu".
         """
         rows, Y = (None, None) if labels is None else labels
         n_labels = 0 if Y is None else Y.shape[1]
 
         def create():
-            params = init_rbm(inputs, n_hidden, visible_units, Y, rng)
+            standardized = prepare is not None  # the bottom layer's own scaling
+            params = init_rbm(inputs, n_hidden, visible_units, Y, rng, standardized)
             return params, SGD(params, 1.0, self.momentum)
 
         params, optimizer, n_epochs = layer_to_train(
@@ -265,10 +369,9 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         )
         # the learning rate is folded into the CD products: SGD then scales
         # nothing, which spares it a pass over the weights per minibatch
-        learning_rate = self._rbm_learning_rate(visible_units, n_hidden)
-        step = self._cd_step(
-            inputs, rows, Y, prepare, visible_units, rng, learning_rate
-        )
+        learning_rate = self._rbm_learning_rate(visible_units, n_hidden, hidden_units)
+        units = visible_units, hidden_units
+        step = self._cd_step(inputs, rows, Y, prepare, units, rng, learning_rate)
         history = run_epochs(
             step,
             params,
@@ -280,7 +383,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
             label=label,
             verbose=self.verbose,
             monitor=self._pseudo_likelihood_monitor(
-                inputs, visible_units, prepare, rng, n_labels
+                inputs, units, prepare, rng, n_labels
             )
             if n_epochs
             else None,
@@ -328,11 +431,13 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         )
         return params, history.loss
 
-    def _cd_step(self, inputs, rows, Y, prepare, visible_units, rng, scale):
+    def _cd_step(self, inputs, rows, Y, prepare, units, rng, scale):
         """step(params, batch) -> (reconstruction error, CD/PCD gradients
         times ``scale``) on ``inputs[rows]`` (every row when None), with the
-        one-hot label rows ``Y`` when given."""
+        one-hot label rows ``Y`` when given; ``units``: the visible and
+        hidden units."""
         n_labels = 0 if Y is None else Y.shape[1]
+        visible_units, hidden_units = units
         chain = [None]  # where a persistent chain stopped
         workspace = Workspace(like=inputs)
 
@@ -355,6 +460,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
                 n_labels=n_labels,
                 workspace=workspace,
                 scale=scale,
+                hidden_units=hidden_units,
             )
             if self.persistent:  # kept out of the workspace's reused buffers
                 chain[0] = copy(chain_end)
@@ -374,24 +480,32 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
             units = stream.extra["visible_units"][0]
         else:
             units = self._resolve_visible_units(X)
-        layers = [units] + ["bernoulli"] * (len(sizes) - 1)
+        if stream is not None and "hidden_units" in stream.extra:
+            hidden = stream.extra["hidden_units"]
+        else:
+            hidden = self._resolve_hidden_units(units, X.shape[1])
+        layers = [self._layer_units(k, units, hidden) for k in range(len(sizes))]
         resolved = {
             "visible_units": units,
+            "hidden_units": hidden,
             "pretrain_learning_rate": [
-                self._rbm_learning_rate(u, n)
+                self._rbm_learning_rate(u, n, hidden)
                 for u, n in zip(layers, sizes, strict=True)
             ],
             "pretrain_tol": [
-                self._pretrain_tol(facts.semi_supervised, u) for u in layers
+                self._pretrain_tol(facts.semi_supervised, u if k == 0 else "bernoulli")
+                for k, u in enumerate(layers)
             ],
             "batch_size": batch_sizes(self, facts, fine_tunes=False),
         }
-        return resolved, units == "gaussian"
+        return resolved, layers[0] == "gaussian"
 
     def _pretrain_tol(self, semi_supervised=False, visible_units="bernoulli"):
         """pretrain_tol of an RBM with these visibles, "auto" resolved (see
-        AUTO_PRETRAIN_TOL and AUTO_LEARNING_RATES): 0 for a Gaussian layer,
-        the semi-supervised tolerance when a fit has unlabeled rows."""
+        AUTO_PRETRAIN_TOL and AUTO_LEARNING_RATES): 0 for a Gaussian layer
+        on standardized inputs (the bottom one; the Gaussian layers above
+        rectified units follow the plateau rule), the semi-supervised
+        tolerance when a fit has unlabeled rows."""
         if self.pretrain_tol != "auto":
             return self.pretrain_tol
         if visible_units == "gaussian":
@@ -400,18 +514,22 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
             return AUTO_PRETRAIN_TOL_SEMI_SUPERVISED
         return AUTO_PRETRAIN_TOL
 
-    def _rbm_learning_rate(self, visible_units, n_hidden):
+    def _rbm_learning_rate(self, visible_units, n_hidden, hidden_units="bernoulli"):
         if self.pretrain_learning_rate != "auto":
             return self.pretrain_learning_rate
         rate = AUTO_LEARNING_RATES[visible_units]
+        if hidden_units == "relu":
+            rate /= AUTO_RECTIFIED_SLOWDOWN
         if visible_units == "gaussian":
             rate *= min(1.0, AUTO_GAUSSIAN_HIDDEN / n_hidden)
         return rate
 
     @staticmethod
-    def _pseudo_likelihood_monitor(inputs, visible_units, prepare, rng, n_labels):
+    def _pseudo_likelihood_monitor(inputs, units, prepare, rng, n_labels):
         """Mean pseudo-log-likelihood on fixed rows and units (None when it
-        does not apply: Gaussian visibles or a label group)."""
+        does not apply: Gaussian visibles or a label group); ``units``: the
+        visible and hidden units."""
+        visible_units, hidden_units = units
         if visible_units != "bernoulli" or n_labels:
             return None
         n_rows = min(_MONITOR_ROWS, inputs.shape[0])
@@ -420,7 +538,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         features = np.sort(rng.choice(inputs.shape[1], n_features, replace=False))
         V = gather_rows(inputs, rows, prepare)
         return lambda params: float(
-            xp_of(V).mean(pseudo_log_likelihood(V, *params, features=features))
+            xp_of(V).mean(pseudo_log_likelihood(V, *params, features, hidden_units))
         )
 
     def _set_pretrained(self, pretrained):
@@ -430,6 +548,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         self.visible_intercepts_ = [layer[2] for layer in stack]
         self.generative_coefs_ = [layer[0].T for layer in stack]
         self.visible_units_ = pretrained.visible_units
+        self.hidden_units_ = pretrained.hidden_units
         self.mean_ = pretrained.mean
         self.scale_ = pretrained.scale
         self.pretrain_loss_curves_ = [h.loss for h in pretrained.histories]
@@ -445,7 +564,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         """Deterministic mean-field codes of every layer, bottom to top."""
         A = self._prepare_visibles(X)
         for W, b_hid in zip(self.coefs_, self.intercepts_, strict=True):
-            A = mean_hiddens(A, W, b_hid)
+            A = mean_hiddens(A, W, b_hid, None, self.hidden_units_)
         return A
 
     def _set_untied(self, params):
@@ -465,7 +584,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
         """
         top = len(self.coefs_) if top is None else top
         for k in range(top - 1, -1, -1):
-            units = self.visible_units_ if k == 0 else "bernoulli"
+            units = self._layer_units(k, self.visible_units_, self.hidden_units_)
             G, b = self.generative_coefs_[k], self.visible_intercepts_[k]
             H = mean_visibles(H, G.T, b, units)
         if self.mean_ is not None:

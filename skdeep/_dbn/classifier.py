@@ -15,6 +15,7 @@ from skdeep._heads.fine_tuning import (
     FINE_TUNING_PARAMETER_CONSTRAINTS,
     FineTuningMixin,
 )
+from skdeep._heads.settings import AUTO_INPUT_DROPOUT_FEATURES
 from skdeep._utils.auto import batch_sizes
 from skdeep._utils.validation import (
     resolve_batch_size,
@@ -46,12 +47,17 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         Hidden units of each RBM, bottom to top; its length is the depth.
 
     visible_units : {"auto", "bernoulli", "gaussian"}, default="auto"
-        Visible units of the bottom RBM. "bernoulli" needs inputs in [0, 1]
-        (probabilities or binary data). "gaussian" takes any real values: the
-        data are standardized internally (``mean_``, ``scale_``), so unscaled
-        input is fine. "auto" picks "bernoulli" when every training value lies
-        in [0, 1] and "gaussian" otherwise. Higher RBMs always have Bernoulli
-        visibles.
+        Visible units of the bottom RBM: "bernoulli" for inputs in [0, 1],
+        "gaussian" for any real values (standardized internally: ``mean_``,
+        ``scale_``). "auto": "bernoulli" when every training value lies in
+        [0, 1]. Higher RBMs: Bernoulli, or Gaussian above rectified units.
+
+    hidden_units : {"auto", "bernoulli", "relu"}, default="auto"
+        Hidden units of every RBM: binary logistic, or noisy rectified linear
+        (Nair & Hinton, 2010), sampled as max(0, x + N(0, sigmoid(x))), read
+        as max(0, x); fine-tuning uses the matching activation. "auto":
+        "bernoulli" on images (inputs in [0, 1], 100 features or more), for
+        "up-down" and with ``persistent``; "relu" otherwise (tables, signals).
 
     n_gibbs_steps : int, default=1
         Gibbs steps k of the negative phase of CD-k (or PCD-k).
@@ -73,7 +79,8 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     pretrain_learning_rate : float or "auto", default="auto"
         Step size of the SGD-with-momentum updates of pretraining. "auto": 0.1
         for Bernoulli visibles; for Gaussian ones 0.02 * min(1, 256 / n_hidden)
-        (Hinton's practical guide, section 13.2).
+        (Hinton's practical guide, section 13.2);
+        a tenth of these with rectified hidden units.
 
     pretrain_iter : int, default=50
         Most epochs of pretraining per RBM (``pretrain_tol`` usually stops a
@@ -95,13 +102,10 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         epoch, of 8 rows or more).
 
     fine_tuning : {"backprop", "none", "up-down"}, default="backprop"
-        "backprop" fine-tunes every layer with the labels; "none" trains only
-        the output layer on the frozen stack. "up-down" is Hinton, Osindero &
-        Teh's generative classifier: the top RBM models the layer below with
-        a softmax label group, then up-down epochs untie the lower layers;
-        prediction compares the top RBM's free energy per label; ``sample``
-        draws an input for a label. It runs exactly ``max_iter`` epochs (30
-        is a good start), takes single-label classes, no ``sample_weight``.
+        "backprop" fine-tunes every layer; "none" only the output layer.
+        "up-down" is Hinton, Osindero & Teh's generative classifier (labels in
+        the top RBM, lower layers untied; ``sample`` draws an input for a
+        label): exactly ``max_iter`` epochs, single-label, no sample_weight.
 
     learning_rate_init : float or "auto", default="auto"
         Step size of fine-tuning: Adam's ("auto": 3e-3), or for "up-down" the
@@ -113,8 +117,8 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     dropout : float or "auto", default="auto"
         Fraction of hidden units dropped at random in each fine-tuning
         minibatch (inverted dropout; inference uses every unit). "auto" is
-        0.5; 0.1 with adversarial training; 0 on real-valued inputs (outside
-        [0, 1]) of fewer than 20 features (see the user guide's real values).
+        0.5; 0.1 with adversarial training; 0 on real-valued inputs of fewer
+        than 20 features; at most 1 - 48 / n for a narrowest layer of n units.
 
     input_dropout : float or "auto", default="auto"
         Fraction of input features dropped at random in each fine-tuning
@@ -137,9 +141,8 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the labeled rows (stratified for
-        single-label classes), stop when their score (accuracy, or R^2 for
-        regression) has not improved by ``tol`` for ``n_iter_no_change``
-        epochs, and restore the best weights (``partial_fit`` refuses it).
+        single-label classes), stop when their accuracy has not improved by
+        ``tol`` for ``n_iter_no_change`` epochs, restore the best weights.
 
     validation_fraction : float, default=0.1
         Fraction of labeled rows held out for early stopping.
@@ -152,12 +155,10 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         validation score) that counts.
 
     weight_averaging : float, default=0.5
-        Decay of an exponential moving average, over fine-tuning epochs, of the
-        weights at each epoch's end (Polyak averaging): the model keeps that
-        average, so that the noise of the last Adam steps and dropout masks
-        averages out; early stopping scores and restores it. 0 keeps the last
-        epoch's weights. A ``partial_fit`` call is one epoch and keeps its
-        weights, and so does up-down fine-tuning.
+        Decay of a moving average over fine-tuning epochs of the weights at
+        each epoch's end (Polyak averaging), which the model keeps (early
+        stopping scores and restores it); 0 keeps the last epoch's weights,
+        as ``partial_fit`` and up-down do.
 
     unlabeled_label : object, default=None
         The value of ``y`` that marks an unlabeled row (-1 follows
@@ -167,21 +168,17 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         ``pseudo_labels``, in fine-tuning.
 
     pseudo_labels : {"propagation", "network", "none"}, default="propagation"
-        How unlabeled rows take part in fine-tuning (only when some rows are
-        unlabeled). After fine-tuning on the labeled rows, ``pseudo_label_iter``
-        more epochs train on every row, each unlabeled row with a pseudo-label
-        recomputed every 5 epochs and weighted by its certainty
-        (1 - entropy / log(n_classes); for multi-label targets each label is a
-        two-class problem and a row's certainty the mean over its labels).
+        How unlabeled rows take part in fine-tuning: after the labeled rows,
+        ``pseudo_label_iter`` epochs over every row, each unlabeled one with
+        a pseudo-label recomputed every 5 epochs, weighted by its certainty
+        (1 - entropy / log(n_classes), per label for multi-label targets).
         "propagation" (Iscen et al., 2019) spreads the known labels over the
-        10-nearest-neighbour graph of the network's top hidden codes (Zhou et
-        al., 2004); "network" (Lee, 2013) takes the network's own most probable
-        class, its weight ramped up over 10 epochs; "none" fine-tunes on the
-        labeled rows only.
+        10-nearest-neighbour graph of the top hidden codes; "network" (Lee,
+        2013) takes the network's own class, ramped up over 10 epochs;
+        "none" fine-tunes on the labeled rows only.
 
     pseudo_label_weight : float, default=1.0
-        Weight of a pseudo-labeled row relative to a labeled one, before its
-        certainty; 0 is the same as ``pseudo_labels="none"``.
+        Weight of a pseudo-labeled row relative to a labeled one (0: "none").
 
     pseudo_label_iter : int, default=30
         Epochs of fine-tuning with pseudo-labels, over every row.
@@ -218,6 +215,9 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
 
     visible_units_ : str
         Visible units of the bottom RBM, "bernoulli" or "gaussian".
+
+    hidden_units_ : str
+        Hidden units of every RBM, "bernoulli" or "relu".
 
     mean_ : ndarray of shape (n_features,) or None
         Mean used to standardize Gaussian visibles (None for Bernoulli).
@@ -339,6 +339,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         hidden_layer_sizes=(256,),
         *,
         visible_units="auto",
+        hidden_units="auto",
         n_gibbs_steps=1,
         persistent=False,
         sparsity_target=0.1,
@@ -371,6 +372,7 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.visible_units = visible_units
+        self.hidden_units = hidden_units
         self.n_gibbs_steps = n_gibbs_steps
         self.persistent = persistent
         self.sparsity_target = sparsity_target
@@ -405,6 +407,17 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     # on a validation split of the full MNIST, 0.1 with dropout 0.1 beat
     # dropout 0.5 alone (see the user guide's fine-tuning page)
     _auto_adversarial = (0.1, 0.1)
+
+    def _auto_hidden_units(self, visible_units, n_features):
+        """Bernoulli units on images (inputs in [0, 1] of at least
+        AUTO_INPUT_DROPOUT_FEATURES features, where the published MNIST
+        figures were measured) and for up-down; rectified units on tables,
+        signals and narrower inputs, where they matched or beat Bernoulli
+        units on every data set of the user guide's hidden-unit sweep."""
+        image = (
+            visible_units == "bernoulli" and n_features >= AUTO_INPUT_DROPOUT_FEATURES
+        )
+        return "bernoulli" if image or self._generative else "relu"
 
     @property
     def _generative(self):

@@ -7,7 +7,14 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from skdeep._core.arrays import apply_in_chunks
-from skdeep._core.rbm import free_energy, gibbs_chain, mean_hiddens, sample_visibles
+from skdeep._core.network import affine
+from skdeep._core.rbm import (
+    free_energy,
+    gibbs_chain,
+    hidden_state,
+    mean_hiddens,
+    sample_visibles,
+)
 from skdeep._core.xp import device_random, xp_of, zeros
 from skdeep._dbn.base import BaseDBN
 from skdeep._utils.auto import facts_of, resolve_auto
@@ -15,6 +22,7 @@ from skdeep._utils.callbacks import with_fit_tasks
 from skdeep._utils.mixins import StreamedPretrainingMixin
 from skdeep._utils.validation import (
     FLOATS,
+    check_hidden_layer_sizes,
     check_positive_int,
     decode_codes,
     finite_outputs,
@@ -52,8 +60,16 @@ class DBNTransformer(
         (probabilities or binary data). "gaussian" takes any real values: the
         data are standardized internally (``mean_``, ``scale_``), so unscaled
         input is fine. "auto" picks "bernoulli" when every training value lies
-        in [0, 1] and "gaussian" otherwise. Higher RBMs always have Bernoulli
-        visibles.
+        in [0, 1] and "gaussian" otherwise. Higher RBMs have Bernoulli
+        visibles, or Gaussian ones with rectified hidden units.
+
+    hidden_units : {"auto", "bernoulli", "relu"}, default="auto"
+        Hidden units of every RBM: binary logistic units, or noisy rectified
+        linear units (Nair & Hinton, 2010), sampled as max(0, x + N(0,
+        sigmoid(x))) and read as max(0, x); each RBM above the first then
+        models the rectified codes below it with Gaussian visibles.
+        Fine-tuning uses the matching activation (logistic or relu). "auto"
+        is "bernoulli".
 
     n_gibbs_steps : int, default=1
         Gibbs steps k of the negative phase of CD-k (or PCD-k).
@@ -79,7 +95,8 @@ class DBNTransformer(
         Step size of the SGD-with-momentum updates of pretraining. "auto" is
         0.1 for RBMs with Bernoulli visibles and, for the Gaussian one, 0.02
         up to 256 hidden units and 0.02 * 256 / n_hidden above (Hinton's
-        practical guide, section 13.2).
+        practical guide, section 13.2); a tenth of these with rectified
+        hidden units.
 
     pretrain_iter : int, default=50
         Most epochs of pretraining per RBM (``pretrain_tol`` usually stops a
@@ -140,6 +157,9 @@ class DBNTransformer(
 
     visible_units_ : str
         Visible units of the bottom RBM, "bernoulli" or "gaussian".
+
+    hidden_units_ : str
+        Hidden units of every RBM, "bernoulli" or "relu".
 
     mean_ : ndarray of shape (n_features,) or None
         Mean used to standardize Gaussian visibles (None for Bernoulli).
@@ -217,6 +237,7 @@ class DBNTransformer(
         hidden_layer_sizes=(256,),
         *,
         visible_units="auto",
+        hidden_units="auto",
         n_gibbs_steps=1,
         persistent=False,
         sparsity_target=0.1,
@@ -234,6 +255,7 @@ class DBNTransformer(
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.visible_units = visible_units
+        self.hidden_units = hidden_units
         self.n_gibbs_steps = n_gibbs_steps
         self.persistent = persistent
         self.sparsity_target = sparsity_target
@@ -272,6 +294,8 @@ class DBNTransformer(
         X = validate_data(self, X, accept_sparse="csr", dtype=FLOATS)
         rng = device_random(make_rng(self.random_state), X)
         self._stream = None
+        if self.max_iter > 0 and check_hidden_layer_sizes(self.hidden_layer_sizes)[1:]:
+            self._refuse_rectified(X, "Wake-sleep fine-tuning (max_iter > 0)")
         resolve_auto(self, X, facts_of(X))
         pretrained = self._pretrain(X, rng)
         self._set_pretrained(pretrained)
@@ -349,7 +373,8 @@ class DBNTransformer(
 
         def negative_free_energy(X_chunk):
             V = self._prepare_visibles(X_chunk)
-            return -free_energy(V, W, b_hid, b_vis, self.visible_units_)[:, None]
+            units = self.visible_units_, 0, self.hidden_units_
+            return -free_energy(V, W, b_hid, b_vis, *units)[:, None]
 
         energies = apply_in_chunks(negative_free_energy, X, 1, W.dtype)
         return finite_outputs(energies, self)[:, 0]
@@ -406,14 +431,16 @@ class DBNTransformer(
             self.visible_intercepts_[-1],
         )
         rng = device_random(make_rng(random_state), W)
-        units = self.visible_units_ if len(self.coefs_) == 1 else "bernoulli"
+        top, hidden = len(self.coefs_) - 1, self.hidden_units_
+        units = self._layer_units(top, self.visible_units_, hidden)
         start = sample_visibles(
             zeros((n_samples, W.shape[1]), W.dtype, W), W, b_vis, units, rng
         )
-        _, H_mean, _ = gibbs_chain(
-            mean_hiddens(start, W, b_hid), W, b_hid, b_vis, units, n_gibbs_steps, rng
+        start = hidden_state(affine(start, W, b_hid), hidden)
+        V, _, _ = gibbs_chain(
+            start, W, b_hid, b_vis, units, n_gibbs_steps, rng, hidden_units=hidden
         )
-        return self._down_pass(H_mean)
+        return self._down_pass(mean_hiddens(V, W, b_hid, None, hidden))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -35,6 +35,7 @@ def fit(estimator, X, y, sample_weight, partial):
             '"none" to train on a stream of chunks.'
         )
     X, y = estimator._validate_data_and_targets(X, to_host(y), continuing=False)
+    estimator._refuse_rectified(X, 'fine_tuning="up-down"')
     targets = estimator._validate_targets(X, y, continuing=False)
     if targets.head != "softmax":
         raise ValueError(

@@ -244,12 +244,10 @@ class FineTuningMixin(FineTuningSettingsMixin, ABC):
         unlabeled = ~targets.labeled
         if weights is not None:
             unlabeled &= weights > 0
-        self._pretrain_stack(
-            rows_with_weight(X, weights),
-            rng,
-            stream,
-            semi_supervised=bool(unlabeled.any()),
-        )
+        X = rows_with_weight(X, weights)
+        self._pretrain_stack(X, rng, stream, semi_supervised=bool(unlabeled.any()))
+        if stream is None:
+            self._ready_for_backprop(X, rng)
 
     def _set_targets(self, targets):
         """Set the fitted attributes the target encoding defines."""

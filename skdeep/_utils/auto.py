@@ -72,11 +72,17 @@ def resolve_auto(estimator, X, facts):
     """Set ``auto_params_`` for a fit on X; print it with ``verbose``."""
     sizes = check_hidden_layer_sizes(estimator.hidden_layer_sizes)
     resolved, real_valued = estimator._auto_pretraining(X, sizes, facts)
-    estimator.__dict__["_planned_real_valued"] = real_valued
+    # what pretraining will set, for the fine-tuning rules that read it
+    planned = {
+        "_planned_real_valued": real_valued,
+        "_planned_hidden_units": resolved.get("hidden_units"),
+    }
+    estimator.__dict__.update(planned)
     try:
         resolved.update(estimator._auto_fine_tuning(facts))
     finally:
-        del estimator.__dict__["_planned_real_valued"]
+        for name in planned:
+            del estimator.__dict__[name]
     given = estimator.get_params(deep=False)
     estimator.auto_params_ = {
         name: value for name, value in resolved.items() if given.get(name) == "auto"

@@ -47,6 +47,10 @@ class PretrainedStackMixin(CallbacksMixin, ABC):
         """The minibatch size for n_samples rows (``chunk``: a
         ``partial_fit`` chunk, see ``resolve_batch_size``)."""
 
+    def _ready_for_backprop(self, X, rng):
+        """Whatever the pretrained stack needs before backprop on X (by
+        default nothing)."""
+
     def _auto_fine_tuning(self, facts):
         """The fine-tuning settings of ``auto_params_`` (the transformers'
         fine-tuning trains on the rows pretraining does: nothing more)."""

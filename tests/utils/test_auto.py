@@ -42,14 +42,15 @@ def quiet():
 
 def test_a_default_dbn_classifier_on_digits_follows_the_documented_rules():
     """The rules the user guide gives: inputs in [0, 1] of fewer than 100
-    features get Bernoulli visibles (rate 0.1, plateau 0.05), no input
-    dropout and no adversarial step, so dropout 0.5; Adam 3e-3; batch n //
-    20 within [64, 512]."""
+    features get Bernoulli visibles under rectified hidden units (rate 0.1
+    / 10, plateau 0.05), no input dropout and no adversarial step, so
+    dropout 0.5; Adam 3e-3; batch n // 20 within [64, 512]."""
     X, y = digits()
     model = skdeep.DBNClassifier(max_iter=1, pretrain_iter=1).fit(X, y)
     assert model.auto_params_ == {
         "visible_units": "bernoulli",
-        "pretrain_learning_rate": [0.1],
+        "hidden_units": "relu",
+        "pretrain_learning_rate": [0.01],
         "pretrain_tol": [0.05],
         "batch_size": len(X) // 20,
         "dropout": 0.5,
@@ -60,14 +61,15 @@ def test_a_default_dbn_classifier_on_digits_follows_the_documented_rules():
 
 
 def test_a_default_dbn_classifier_on_a_standardized_table():
-    """Real-valued inputs: Gaussian visibles at 0.02 for every epoch (tol
-    0), dropout 0.5 from 20 features on (breast cancer has 30), batch at
-    its floor of 64."""
+    """Real-valued inputs: Gaussian visibles under rectified units at 0.02
+    / 10 for every epoch (tol 0), dropout 0.5 from 20 features on (breast
+    cancer has 30), batch at its floor of 64."""
     X, y = table()
     model = skdeep.DBNClassifier(max_iter=1, pretrain_iter=1).fit(X, y)
     assert model.auto_params_ == {
         "visible_units": "gaussian",
-        "pretrain_learning_rate": [0.02],
+        "hidden_units": "relu",
+        "pretrain_learning_rate": [0.002],
         "pretrain_tol": [0.0],
         "batch_size": 64,
         "dropout": 0.5,
