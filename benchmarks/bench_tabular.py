@@ -16,11 +16,14 @@ Data, nothing downloaded but MNIST:
   precipitation, temperatures, wind and the season); MNIST, the development
   split's 5000 rows, standardized; ``make_classification`` (2000 rows, 20
   features of which 8 informative); smooth 1-D signals (4000 rows, 40
-  features: shifted, scaled, noisy templates of 10 classes);
+  features: shifted, scaled, noisy templates of 10 classes), and the same
+  with twice the noise (2000 rows);
 - regression: diabetes (bundled); Auto MPG (``vega_datasets``);
   ``make_friedman1`` (2000 rows, a non-linear target); spectra (300 rows,
   100 smooth, correlated features mixed from 4 latent components, 3
-  targets).
+  targets); absorbance spectra (240 rows, 100 channels: three broad bands
+  under a baseline that varies more than they do, like near-infrared
+  spectra of meat; the three concentrations as targets).
 
 Run: ``python benchmarks/bench_tabular.py --data ../shared/data/mnist_dev.npz``
 (``--quick``: one seed, 3 folds). Writes ``benchmarks/results/tabular.md``.
@@ -62,7 +65,13 @@ from _common import (  # noqa: E402
 import skdeep  # noqa: E402
 
 SHAPE = (100,)
-REGRESSION = {"diabetes", "Auto MPG", "make_friedman1", "spectra"}
+REGRESSION = {
+    "diabetes",
+    "Auto MPG",
+    "make_friedman1",
+    "spectra",
+    "absorbance spectra",
+}
 
 
 def signals(n_rows=4000, n_features=40, n_classes=10, seed=0):
@@ -94,6 +103,37 @@ def spectra(n_rows=300, n_features=100, n_latent=4, n_targets=3, seed=0):
     return X, y + 0.05 * rng.standard_normal(y.shape)
 
 
+def noisy_signals(n_rows=2000, noise=0.6, seed=0):
+    """The 1-D signals with twice their noise (accuracy near 0.6)."""
+    X, y = signals(n_rows=n_rows, seed=seed)
+    rng = np.random.default_rng(seed + 100)
+    return X + noise * rng.standard_normal(X.shape), y
+
+
+def absorbance(n_rows=240, n_features=100, seed=0):
+    """Near-infrared-like absorbance spectra: three broad overlapping bands
+    (water, fat, protein) under a baseline whose offset, slope and
+    multiplicative scatter vary far more between rows than the bands do;
+    the targets are the three concentrations (in percent), linear in the
+    bands."""
+    rng = np.random.default_rng(seed)
+    wavelengths = np.linspace(0, 1, n_features)
+    bands = np.array(
+        [
+            np.exp(-(((wavelengths - centre) / width) ** 2))
+            for centre, width in [(0.3, 0.15), (0.55, 0.2), (0.75, 0.12)]
+        ]
+    )
+    fat, protein = rng.uniform(0.02, 0.5, n_rows), rng.uniform(0.12, 0.22, n_rows)
+    water = 1 - fat - protein + 0.01 * rng.standard_normal(n_rows)
+    shares = np.column_stack([water, fat, protein])
+    X = 0.3 * shares @ bands
+    X += rng.normal(3, 0.5, (n_rows, 1)) + rng.normal(0, 0.3, (n_rows, 1)) * wavelengths
+    X *= rng.uniform(0.95, 1.05, (n_rows, 1))
+    X += 0.002 * rng.standard_normal(X.shape)
+    return X, 100 * shares + 0.5 * rng.standard_normal(shares.shape)
+
+
 def seattle_weather():
     """The kind of weather of a Seattle day, or None without vega_datasets."""
     try:
@@ -120,10 +160,12 @@ def datasets(mnist_path, wanted=None):
             2000, 20, n_informative=8, n_classes=4, random_state=0
         ),
         "1-D signals": signals,
+        "noisy 1-D signals": noisy_signals,
         "diabetes": lambda: load_diabetes(return_X_y=True),
         "Auto MPG": auto_mpg,
         "make_friedman1": lambda: make_friedman1(2000, random_state=0),
         "spectra": spectra,
+        "absorbance spectra": absorbance,
     }
     found = {}
     for name, load in loaders.items():
@@ -215,13 +257,20 @@ HEADER = [
 ]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def command_line(description):
+    """(args, seeds, n_folds) of a cross-validated benchmark's command line:
+    ``--data`` (a local MNIST .npz) and ``--quick`` (one seed, 3 folds)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--data", help="local .npz with keys X (uint8) and y")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     seeds, n_folds = ((0,), 3) if args.quick else ((0, 1, 2), 5)
+    return args, seeds, n_folds
+
+
+def main():
+    args, seeds, n_folds = command_line(__doc__.splitlines()[0])
     report = Report()
     report.add(
         f"# Real-valued data\n\n{machine()}; one hidden layer of {SHAPE[0]} "
@@ -245,7 +294,12 @@ def main():
 
 # The signal-like data sets again, at the estimators' default layer (256,)
 # and at two such layers.
-OTHER_LAYERS = {"1-D signals": [(256,), (256, 256)], "spectra": [(256,), (256, 256)]}
+OTHER_LAYERS = {
+    "1-D signals": [(256,), (256, 256)],
+    "noisy 1-D signals": [(256,)],
+    "spectra": [(256,), (256, 256)],
+    "absorbance spectra": [(256,)],
+}
 
 
 def other_layers(report, seeds, n_folds):

@@ -23,10 +23,9 @@ from skdeep._core.loops import (
     pretrain_greedy,
     run_epochs,
 )
-from skdeep._core.network import affine, init_visible_bias, init_weights
+from skdeep._core.network import init_visible_bias, init_weights
 from skdeep._core.optim import SGD
 from skdeep._core.rbm import (
-    HIDDEN_ACTIVATION,
     VISIBLE_OUTPUT,
     cd_gradient,
     mean_hiddens,
@@ -37,13 +36,12 @@ from skdeep._core.wake_sleep import split_params, untie, wake_sleep_gradients
 from skdeep._core.xp import (
     asarray,
     copy,
-    in_library_of,
     take_rows,
     to_numpy,
-    ufunc,
     xp_of,
     zeros,
 )
+from skdeep._dbn.units import AUTO_RECTIFIED_SLOWDOWN, HiddenUnitsMixin
 from skdeep._utils.auto import batch_sizes
 from skdeep._utils.mixins import PretrainedStackMixin
 from skdeep._utils.validation import (
@@ -81,18 +79,6 @@ AUTO_LEARNING_RATES = {"bernoulli": 0.1, "gaussian": 0.02}
 # diverged in the first epoch of standardized MNIST with 500 units).
 AUTO_GAUSSIAN_HIDDEN = 256
 
-# ... divided by this with rectified hidden units, whose unbounded activity
-# makes larger steps unstable: at 0.1 most units of a digits RBM died
-# (their inputs negative on every row), and a Gaussian layer diverged.
-AUTO_RECTIFIED_SLOWDOWN = 10
-
-# hidden_units="auto" with persistent=True: Bernoulli units. A persistent
-# chain of an RBM whose visibles are Gaussian (the bottom one on real-valued
-# data, every one above the first with rectified units) and whose hidden
-# units are rectified has no bound on either layer, and it grows without
-# limit once the weights amplify it (a (16, 8) stack diverged in 3 epochs).
-AUTO_PERSISTENT_UNITS = "bernoulli"
-
 DBN_PARAMETER_CONSTRAINTS = {
     "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],
     "visible_units": [StrOptions({"auto", "bernoulli", "gaussian"})],
@@ -120,11 +106,6 @@ Pretrained = namedtuple(
     ["stack", "histories", "visible_units", "hidden_units", "mean", "scale"],
 )
 
-# The visible units of the RBMs above the first, which model the codes of
-# the one below: probabilities for Bernoulli hidden units, non-negative
-# real values (modelled as unit-variance Gaussians) for rectified ones.
-UPPER_VISIBLE_UNITS = {"bernoulli": "bernoulli", "relu": "gaussian"}
-
 
 def init_rbm(inputs, n_hidden, visible_units, labels, rng, standardized=True):
     """``[W, b_hid, b_vis]`` of a new RBM, in the dtype of ``inputs``.
@@ -151,19 +132,10 @@ def init_rbm(inputs, n_hidden, visible_units, labels, rng, standardized=True):
     ]
 
 
-class BaseDBN(PretrainedStackMixin, BaseEstimator):
+class BaseDBN(HiddenUnitsMixin, PretrainedStackMixin, BaseEstimator):
     """Greedy RBM pretraining and inference shared by the DBN estimators."""
 
     _parameter_constraints: dict = dict(DBN_PARAMETER_CONSTRAINTS)
-
-    @property
-    def _hidden_activation(self):
-        """The fine-tuned network's activation: that of the hidden units."""
-        return HIDDEN_ACTIVATION[self.hidden_units_]
-
-    def _layer_units(self, k, visible_units, hidden_units):
-        """The visible units of layer k's RBM."""
-        return visible_units if k == 0 else UPPER_VISIBLE_UNITS[hidden_units]
 
     def _pretrain_stack(self, X, rng, stream=None, *, semi_supervised=False):
         """Greedy pretraining on every row of X (with a ``Stream``: one epoch
@@ -212,18 +184,13 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
     def _pretrain(self, X, rng, top_labels=None, stream=None, semi_supervised=False):
         """Greedy CD/PCD pretraining of the RBM stack on every row of X.
 
-        ``top_labels = (rows, Y)`` makes the top RBM a joint model of the
-        codes below it and a softmax label group, trained on those rows.
-        With a ``Stream``, every RBM trains one epoch, going on from the
-        stream's state; the visible units and the standardization come from
-        the stream's first chunk. ``semi_supervised``: some rows of a
-        supervised fit are unlabeled (see ``_pretrain_tol``).
-        """
+        ``top_labels = (rows, Y)``: the top RBM also models a softmax label
+        group, on those rows. With a ``Stream``, every RBM trains one epoch
+        from the stream's state (units and standardization: its first
+        chunk's). ``semi_supervised``: see ``_pretrain_tol``."""
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         visible_units, mean, scale = self._visible_layer(X, stream)
-        hidden_units = self._resolve_hidden_units(visible_units, X.shape[1])
-        if stream is not None:  # a stream keeps the units it started with
-            hidden_units = stream.extra.setdefault("hidden_units", hidden_units)
+        hidden_units = self._hidden_units_of(visible_units, X.shape[1], stream)
         batch_size = self._batch_size(X.shape[0], chunk=stream is not None)
 
         def prepare(k):
@@ -261,65 +228,6 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
 
         stack, histories = pretrain_greedy(X, len(sizes), fit_layer, propagate)
         return Pretrained(stack, histories, visible_units, hidden_units, mean, scale)
-
-    def _resolve_hidden_units(self, visible_units, n_features):
-        """hidden_units, "auto" resolved by the bottom RBM's visible units
-        and its width (see ``_auto_hidden_units``)."""
-        if self.hidden_units != "auto":
-            return self.hidden_units
-        if self.persistent:
-            return AUTO_PERSISTENT_UNITS
-        return self._auto_hidden_units(visible_units, n_features)
-
-    def _auto_hidden_units(self, visible_units, n_features):
-        """What hidden_units="auto" picks (the estimators override it with
-        their measured choice)."""
-        return "bernoulli"
-
-    @property
-    def _rectified(self):
-        """Whether the stack has (or this fit plans) rectified hidden units."""
-        planned = self.__dict__.get("_planned_hidden_units")  # see resolve_auto
-        if planned is not None:
-            return planned == "relu"
-        return getattr(self, "hidden_units_", None) == "relu"
-
-    def _ready_for_backprop(self, X, rng):
-        """Fresh random weights (and a zero bias) for every rectified unit
-        that pretraining left silent on all rows of X, its input negative
-        everywhere: backprop through max(0, x) could never move it. An RBM
-        drives its units there on independent features, where the model
-        it learns needs no weights; Bernoulli units always pass a gradient."""
-        if self.hidden_units_ != "relu":
-            return
-        A, prepare = X, self._input_preparation() or (lambda B: B)
-        for k, (W, c) in enumerate(zip(self.coefs_, self.intercepts_, strict=True)):
-            prep = prepare if k == 0 else (lambda B: B)
-
-            def inputs(B, W=W, c=c, prep=prep):
-                return affine(prep(B), W, c)
-
-            Z = apply_in_chunks(inputs, A, W.shape[1], X.dtype)
-            silent = to_numpy(xp_of(Z).max(Z, axis=0) <= 0)
-            if silent.any():
-                fresh = init_weights(W.shape[0], W.shape[1], rng, W.dtype, W)
-                columns = in_library_of(np.flatnonzero(silent), W)
-                W[:, columns] = fresh[:, columns]
-                c[columns] = 0
-                Z = apply_in_chunks(inputs, A, W.shape[1], X.dtype)
-            A = ufunc("maximum", Z, 0, out=Z)
-
-    def _refuse_rectified(self, X, method):
-        """A ValueError when X would train rectified hidden units, which
-        ``method`` (a generative fine-tuning) cannot use."""
-        visible_units = self._resolve_visible_units(X)
-        if self._resolve_hidden_units(visible_units, X.shape[1]) == "relu":
-            raise ValueError(
-                f"{method} samples binary hidden states and needs "
-                'hidden_units="bernoulli"; got hidden_units='
-                f'{self.hidden_units!r}. Pass hidden_units="bernoulli", or '
-                "fine-tune by backprop."
-            )
 
     def _visible_layer(self, X, stream):
         """Visible units of the bottom RBM and, for Gaussian ones, the mean
@@ -480,10 +388,7 @@ class BaseDBN(PretrainedStackMixin, BaseEstimator):
             units = stream.extra["visible_units"][0]
         else:
             units = self._resolve_visible_units(X)
-        if stream is not None and "hidden_units" in stream.extra:
-            hidden = stream.extra["hidden_units"]
-        else:
-            hidden = self._resolve_hidden_units(units, X.shape[1])
+        hidden = self._hidden_units_of(units, X.shape[1], stream, keep=False)
         layers = [self._layer_units(k, units, hidden) for k in range(len(sizes))]
         resolved = {
             "visible_units": units,

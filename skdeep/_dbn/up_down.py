@@ -17,6 +17,7 @@ from skdeep._core.arrays import to_dense
 from skdeep._core.rbm import clamped_label_chain
 from skdeep._core.wake_sleep import label_logits, split_params
 from skdeep._core.xp import asarray, device_random, take_rows, to_host, to_numpy
+from skdeep._utils.auto import facts_of, resolve_auto
 from skdeep._utils.validation import check_positive_int, make_rng, map_rows
 
 # The "auto" settings of up-down. Its RBMs and passes are the model itself,
@@ -48,6 +49,7 @@ def fit(estimator, X, y, sample_weight, partial):
             '"backprop" or "none".'
         )
     estimator._set_targets(targets)
+    resolve_auto(estimator, X, facts_of(X))
     rng = device_random(make_rng(estimator.random_state), X)
     _train(estimator, X, targets.labeled, targets.T, rng)
     return estimator

@@ -175,3 +175,20 @@ def test_the_outputs_printed_in_the_user_guide_are_what_fits_give():
     page = Path(__file__).resolve().parents[2] / "doc/user_guide/inspecting.rst"
     result = doctest.testfile(str(page), module_relative=False, verbose=False)
     assert result.attempted >= 2 and result.failed == 0
+
+
+def test_up_down_reports_its_own_auto_settings():
+    """The generative up-down classifier has its own "auto" rules (see
+    skdeep._dbn.up_down.AUTO): every layer to the cap, n // 50 rows per
+    minibatch within [64, 512], SGD steps of 0.03, Bernoulli hidden units."""
+    from skdeep._dbn import up_down
+
+    X, y = digits()
+    model = skdeep.DBNClassifier(
+        (16,), fine_tuning="up-down", max_iter=1, pretrain_iter=1
+    )
+    params = model.fit(X, y).auto_params_
+    assert params["hidden_units"] == "bernoulli"
+    assert params["pretrain_tol"] == [up_down.AUTO["pretrain_tol"]]
+    assert params["learning_rate_init"] == up_down.AUTO["learning_rate"]
+    assert params["batch_size"] == max(64, min(512, len(X) // 50))
