@@ -2,8 +2,6 @@
 (``hidden_units``), what "auto" picks, and what a rectified stack needs
 before backprop."""
 
-import numpy as np
-
 from skdeep._core.arrays import apply_in_chunks
 from skdeep._core.network import affine, init_weights
 from skdeep._core.rbm import HIDDEN_ACTIVATION
@@ -78,8 +76,9 @@ class HiddenUnitsMixin:
         that pretraining left silent on all rows of X, its input negative
         everywhere: backprop through max(0, x) could never move it. An RBM
         drives its units there on independent features, where the model
-        it learns needs no weights; Bernoulli units always pass a gradient."""
-        if self.hidden_units_ != "relu":
+        it learns needs no weights; Bernoulli units always pass a gradient.
+        A frozen stack (``fine_tuning="none"``) stays as pretraining left it."""
+        if self.hidden_units_ != "relu" or self.fine_tuning != "backprop":
             return
         A, prepare = X, self._input_preparation() or (lambda B: B)
         for k, (W, c) in enumerate(zip(self.coefs_, self.intercepts_, strict=True)):
@@ -110,11 +109,12 @@ def _restart_silent_units(W, c, Z, rng):
     """Glorot weights and a zero bias, in place, for the units whose input
     Z (one row per training row) is nowhere positive; whether there were
     any."""
-    silent = to_numpy(xp_of(Z).max(Z, axis=0) <= 0)
+    xp = xp_of(W)
+    silent = to_numpy(xp.max(Z, axis=0) <= 0)
     if not silent.any():
         return False
     fresh = init_weights(W.shape[0], W.shape[1], rng, W.dtype, W)
-    columns = in_library_of(np.flatnonzero(silent), W)
-    W[:, columns] = fresh[:, columns]
-    c[columns] = 0
+    mask = in_library_of(silent, W)
+    W[...] = xp.where(mask[None, :], fresh, W)
+    c[...] = xp.where(mask, xp.zeros_like(c), c)
     return True

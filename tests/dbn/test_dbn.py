@@ -136,14 +136,14 @@ def test_classifier_learns_digits_and_predict_proba_is_consistent(digits):
     assert len(clf.loss_curve_) == clf.n_iter_ and clf.validation_scores_ is None
 
 
-def test_frozen_fine_tuning_keeps_the_pretrained_stack(digits):
+@pytest.mark.parametrize("units", ["bernoulli", "relu"])
+def test_frozen_fine_tuning_keeps_the_pretrained_stack(digits, units):
     X, y = digits
-    pretrained = DBNTransformer((16,), pretrain_iter=3, random_state=0).fit(X)
-    clf = DBNClassifier(
-        (16,), pretrain_iter=3, fine_tuning="none", max_iter=20, random_state=0
-    ).fit(X, y)
+    params = dict(pretrain_iter=3, random_state=0, hidden_units=units)
+    pretrained = DBNTransformer((16,), **params).fit(X)
+    clf = DBNClassifier((16,), **params, fine_tuning="none", max_iter=20).fit(X, y)
     np.testing.assert_array_equal(clf.coefs_[0], pretrained.coefs_[0])
-    tuned = DBNClassifier((16,), pretrain_iter=3, max_iter=20, random_state=0).fit(X, y)
+    tuned = DBNClassifier((16,), **params, max_iter=20).fit(X, y)
     assert not np.array_equal(tuned.coefs_[0], pretrained.coefs_[0])
 
 
@@ -214,7 +214,9 @@ def test_semi_supervised_pretraining_uses_unlabeled_rows(digits):
     ).fit(X, y_semi)
     assert -1 not in semi.classes_
     # pretraining saw every row: the same first-layer start as on all of X
-    full = DBNTransformer((16,), pretrain_iter=2, random_state=0).fit(X)
+    units = semi.hidden_units_
+    full = DBNTransformer((16,), pretrain_iter=2, random_state=0, hidden_units=units)
+    full = full.fit(X)
     np.testing.assert_array_equal(
         semi.pretrain_loss_curves_[0], full.pretrain_loss_curves_[0]
     )
@@ -646,8 +648,16 @@ def test_auto_batch_size_grows_with_the_data():
 def test_pseudo_label_epochs_are_a_fixed_budget_not_a_convergence_failure(digits):
     X, y = digits
     y_semi = np.where(np.arange(len(y)) % 5 == 0, y, -1)
+    # Bernoulli units with dropout: the labeled rows' fine-tuning converges
+    # well before max_iter (16 units without dropout keep improving)
     clf = DBNClassifier(
-        (16,), pretrain_iter=2, max_iter=300, unlabeled_label=-1, random_state=0
+        (16,),
+        hidden_units="bernoulli",
+        dropout=0.5,
+        pretrain_iter=2,
+        max_iter=300,
+        unlabeled_label=-1,
+        random_state=0,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)

@@ -42,11 +42,11 @@ def test_auto_hidden_units(cls, data, expected):
     assert table.hidden_units_ == ("relu" if cls is DBNClassifier else "bernoulli")
 
 
-def test_auto_keeps_bernoulli_units_for_up_down_and_persistent_chains():
+def test_auto_keeps_bernoulli_units_for_up_down_frozen_stacks_and_pcd():
     X, y = digits()
-    assert DBNClassifier((16,), **FAST, persistent=True).fit(X, y).hidden_units_ == (
-        "bernoulli"
-    )
+    for params in ({"persistent": True}, {"fine_tuning": "none"}):
+        model = DBNClassifier((16,), **FAST, **params).fit(X, y)
+        assert model.hidden_units_ == "bernoulli"
     up_down = DBNClassifier((16,), fine_tuning="up-down", pretrain_iter=2, max_iter=1)
     assert up_down.fit(X, y).hidden_units_ == "bernoulli"
 
