@@ -55,8 +55,8 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
         Hidden units of every RBM: binary logistic, or noisy rectified linear
         (Nair & Hinton, 2010), sampled as max(0, x + N(0, sigmoid(x))), read
         as max(0, x); fine-tuning uses the matching activation. "auto":
-        "bernoulli" on images (inputs in [0, 1], 100 features or more), with
-        ``persistent`` and unless "backprop" tunes the stack; else "relu".
+        "relu" on inputs in [0, 1] of fewer than 100 features when "backprop"
+        tunes the stack (not with ``persistent``), else "bernoulli".
 
     n_gibbs_steps : int, default=1
         Gibbs steps k of the negative phase of CD-k (or PCD-k).
@@ -407,11 +407,11 @@ class DBNClassifier(ClassifierHeadMixin, FineTuningMixin, BaseDBN):
     _auto_adversarial = (0.1, 0.1)
 
     def _auto_hidden_units(self, visible_units, n_features):
-        """Bernoulli units on images (in [0, 1], 100 features or more) and
-        unless backprop tunes the stack; rectified units elsewhere (the
-        comparison: benchmarks/bench_hidden_units.py, the rbm page)."""
-        image = visible_units == "bernoulli" and n_features >= IMAGE_FEATURES
-        return "bernoulli" if image or self.fine_tuning != "backprop" else "relu"
+        """Rectified units on inputs in [0, 1] narrower than images (fewer
+        than 100 features) when backprop tunes the stack; Bernoulli units
+        elsewhere (the comparison: bench_hidden_units.py, the rbm page)."""
+        narrow = visible_units == "bernoulli" and n_features < IMAGE_FEATURES
+        return "relu" if narrow and self.fine_tuning == "backprop" else "bernoulli"
 
     @property
     def _generative(self):

@@ -39,7 +39,7 @@ def test_auto_hidden_units(cls, data, expected):
     assert model.auto_params_["hidden_units"] == expected
     standardized = StandardScaler().fit_transform(X)
     table = cls((16,), **FAST).fit(standardized, y)
-    assert table.hidden_units_ == ("relu" if cls is DBNClassifier else "bernoulli")
+    assert table.hidden_units_ == "bernoulli"
 
 
 def test_auto_keeps_bernoulli_units_for_up_down_frozen_stacks_and_pcd():

@@ -61,15 +61,15 @@ def test_a_default_dbn_classifier_on_digits_follows_the_documented_rules():
 
 
 def test_a_default_dbn_classifier_on_a_standardized_table():
-    """Real-valued inputs: Gaussian visibles under rectified units at 0.02
-    / 10 for every epoch (tol 0), dropout 0.5 from 20 features on (breast
-    cancer has 30), batch at its floor of 64."""
+    """Real-valued inputs: Gaussian visibles under Bernoulli hidden units
+    at 0.02 for every epoch (tol 0), dropout 0.5 from 20 features on
+    (breast cancer has 30), batch at its floor of 64."""
     X, y = table()
     model = skdeep.DBNClassifier(max_iter=1, pretrain_iter=1).fit(X, y)
     assert model.auto_params_ == {
         "visible_units": "gaussian",
-        "hidden_units": "relu",
-        "pretrain_learning_rate": [0.002],
+        "hidden_units": "bernoulli",
+        "pretrain_learning_rate": [0.02],
         "pretrain_tol": [0.0],
         "batch_size": 64,
         "dropout": 0.5,
