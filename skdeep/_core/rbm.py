@@ -357,7 +357,8 @@ def cd_gradient(
     the model statistics come from a k-step Gibbs chain started at the data
     (CD-k) or where a persistent chain stopped (PCD; ``chain`` holds its last
     hidden state, see ``hidden_state``). The statistics use E[h | v]:
-    p(h = 1 | v) for Bernoulli hidden units, max(0, x) for rectified ones.
+    p(h = 1 | v) for Bernoulli hidden units, log(1 + e^x) for rectified ones
+    (see ``state_means``).
     A sparsity penalty beta * sum_j KL(rho || mean_i p(h_j | v_i)) and L2
     decay (alpha / 2) ||W||^2 are added to the objective.
 
