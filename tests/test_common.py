@@ -32,6 +32,7 @@ from skdeep._utils.validation import check_hidden_layer_sizes
 FAST_PARAMS = {
     "DBNTransformer": [
         dict(hidden_layer_sizes=(8, 4), pretrain_iter=2, max_iter=2),
+        dict(hidden_layer_sizes=(8, 4), hidden_units="relu", pretrain_iter=2),
         dict(
             hidden_layer_sizes=(6,),
             visible_units="gaussian",
@@ -57,6 +58,13 @@ FAST_PARAMS = {
             learning_rate_init=0.01,
         ),
         dict(
+            hidden_layer_sizes=(16, 8),
+            hidden_units="relu",
+            pretrain_iter=2,
+            max_iter=50,
+            learning_rate_init=0.01,
+        ),
+        dict(
             hidden_layer_sizes=(16,),
             fine_tuning="none",
             pretrain_iter=5,
@@ -69,6 +77,7 @@ FAST_PARAMS = {
     ],
     "DBNRegressor": [
         dict(hidden_layer_sizes=(16,), pretrain_iter=2, max_iter=100, dropout=0.1),
+        dict(hidden_layer_sizes=(16, 8), hidden_units="relu", pretrain_iter=2),
         dict(
             hidden_layer_sizes=(16, 8),
             persistent=True,
