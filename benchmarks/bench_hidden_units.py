@@ -63,6 +63,33 @@ def row(name, X, y, task, seeds, n_folds, scaled=True):
     return [name, task, f"{X.shape[0]} x {X.shape[1]}", *cells, f"{gap:+.4f}", picked]
 
 
+HEADER = [
+    "data",
+    "task",
+    "rows x features",
+    "bernoulli",
+    "relu",
+    "MLP",
+    "relu - bernoulli",
+    "auto picks",
+]
+
+
+def all_rows(mnist_path, seeds, n_folds):
+    """A row for digits (pixels in [0, 1]), then for every data set of
+    ``bench_tabular.py`` (the MNIST dev split only with ``mnist_path``)."""
+    X, y = load_digits(return_X_y=True)
+    name = "digits (pixels in [0, 1])"
+    rows = [row(name, X / 16, y, "classification", seeds, n_folds, scaled=False)]
+    print(rows[-1], flush=True)
+    wanted = mnist_path is not None
+    found = datasets(mnist_path, lambda name: wanted or name != "MNIST dev")
+    for name, (X, y, task) in found.items():
+        rows.append(row(name, X, y, task, seeds, n_folds))
+        print(rows[-1], flush=True)
+    return rows
+
+
 def main():
     args, seeds, n_folds = command_line(__doc__.splitlines()[0])
     report = Report()
@@ -71,39 +98,11 @@ def main():
         f"{SHAPE[0]} units, every other parameter at its default, {n_folds}-fold "
         f"CV for each of seeds {list(seeds)}.\n"
     )
-    rows = []
-    X, y = load_digits(return_X_y=True)
-    rows.append(
-        row(
-            "digits (pixels in [0, 1])",
-            X / 16,
-            y,
-            "classification",
-            seeds,
-            n_folds,
-            scaled=False,
-        )
-    )
-    print(rows[-1], flush=True)
-    with_mnist = args.data is not None  # the MNIST dev split only when given
-    found = datasets(args.data, lambda name: with_mnist or name != "MNIST dev")
-    for name, (X, y, task) in found.items():
-        rows.append(row(name, X, y, task, seeds, n_folds))
-        print(rows[-1], flush=True)
     report.table(
         "Accuracy (classification) or R^2 (regression), standardized inputs: "
         "mean +- standard error over seeds",
-        [
-            "data",
-            "task",
-            "rows x features",
-            "bernoulli",
-            "relu",
-            "MLP",
-            "relu - bernoulli",
-            "auto picks",
-        ],
-        rows,
+        HEADER,
+        all_rows(args.data, seeds, n_folds),
     )
     (RESULTS / "hidden_units.md").write_text("\n".join(report.lines))
 

@@ -41,6 +41,7 @@ from skdeep._core.arrays import Workspace
 from skdeep._core.network import affine, uniform_bits
 from skdeep._core.xp import (
     asarray,
+    copy,
     device_of,
     dot_all,
     full,
@@ -99,7 +100,7 @@ def draw_hiddens(state, hidden_units, rng, out=None):
     Bernoulli draws, or max(0, x + N(0, sigma(x))) for rectified units."""
     if hidden_units == "bernoulli":
         return sample_bernoulli(state, rng, out)
-    spread = HEADS["sigmoid"].output(ufunc("multiply", state, 1.0))
+    spread = HEADS["sigmoid"].output(copy(state))
     spread = ufunc("sqrt", spread, out=spread)
     H = standard_normal(rng, state.shape, state.dtype, out)
     H *= spread
