@@ -5,7 +5,6 @@ supervised base of the classifier and regressor."""
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -34,7 +33,6 @@ from skdeep._heads.fine_tuning import (
     FINE_TUNING_PARAMETER_CONSTRAINTS,
     FineTuningMixin,
 )
-from skdeep._heads.settings import AUTO_INPUT_DROPOUT_FEATURES
 from skdeep._utils.auto import batch_sizes
 from skdeep._utils.mixins import PretrainedStackMixin
 from skdeep._utils.validation import (
@@ -48,13 +46,6 @@ from skdeep._utils.validation import (
 AUTO_ACTIVE_UNITS = 5
 AUTO_SPARSITY_RANGE = (0.05, 0.25)
 
-# corruption="auto": masking noise of the classic denoising autoencoder
-# (Vincent et al., 2010) on images (dense inputs in [0, 1] of at least
-# AUTO_INPUT_DROPOUT_FEATURES pixels, where neighbouring pixels restore a
-# masked one), a lighter one on narrower, real-valued or sparse inputs.
-AUTO_CORRUPTION_IMAGES = 0.5
-AUTO_CORRUPTION = 0.3
-
 SAE_PARAMETER_CONSTRAINTS = {
     "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],
     "activation": [StrOptions({"sigmoid", "tanh", "relu"})],
@@ -62,7 +53,7 @@ SAE_PARAMETER_CONSTRAINTS = {
     "sparsity_target": [Interval(Real, 0, 1, closed="neither"), StrOptions({"auto"})],
     "sparsity_weight": [Interval(Real, 0, None, closed="left")],
     "alpha": [Interval(Real, 0, None, closed="left")],
-    "corruption": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
+    "corruption": [Interval(Real, 0, 1, closed="left")],
     "tied_weights": ["boolean"],
     "solver": [StrOptions({"adam", "sgd"})],
     "pretrain_learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -111,7 +102,6 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
         resolved = {
             "decoder": first,
             "sparsity_target": [self._sparsity_target(n) for n in sizes],
-            "corruption": self._corruption(first, X),
             "batch_size": batch_sizes(self, facts, fine_tunes=False),
         }
         return resolved, first == "identity"
@@ -122,19 +112,6 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
             smallest, largest = AUTO_SPARSITY_RANGE
             return min(largest, max(smallest, AUTO_ACTIVE_UNITS / n_hidden))
         return self.sparsity_target
-
-    def _corruption(self, first_decoder, X):
-        """corruption, "auto" resolved by the input's kind: images (a
-        sigmoid first decoder, dense, at least AUTO_INPUT_DROPOUT_FEATURES
-        features) AUTO_CORRUPTION_IMAGES, others AUTO_CORRUPTION."""
-        if self.corruption != "auto":
-            return self.corruption
-        image = (
-            first_decoder == "sigmoid"
-            and not sp.issparse(X)
-            and X.shape[1] >= AUTO_INPUT_DROPOUT_FEATURES
-        )
-        return AUTO_CORRUPTION_IMAGES if image else AUTO_CORRUPTION
 
     def _pretrain_stack(self, X, rng, stream=None, *, semi_supervised=False):
         """Greedy pretraining on every row of X (with a ``Stream``: one epoch
@@ -148,7 +125,6 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
         prepare = None if mean is None else (lambda A: standardize(A, mean, scale))
         batch_size = self._batch_size(X.shape[0], chunk=stream is not None)
         curves = going_on and self.pretrain_loss_curves_
-        corruption = self._corruption(decoders[0], X)
 
         def fit_layer(k, inputs):
             layer = (stream, k) if stream is not None else None
@@ -161,7 +137,6 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
                 rng,
                 layer,
                 prepare if k == 0 else None,
-                corruption=corruption,
             )
 
         def propagate(k, layer, inputs):
@@ -206,17 +181,7 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
             )
 
     def _pretrain_layer(
-        self,
-        k,
-        inputs,
-        sizes,
-        decoder,
-        batch_size,
-        rng,
-        streaming,
-        prepare=None,
-        *,
-        corruption,
+        self, k, inputs, sizes, decoder, batch_size, rng, streaming, prepare=None
     ):
         """Layer k trained on ``prepare(inputs)`` for ``pretrain_iter`` epochs
         (with ``streaming = (stream, k)``: the stream's layer k, for its
@@ -243,12 +208,7 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
 
         history = run_epochs(
             self._layer_step(
-                inputs,
-                decoder,
-                self._sparsity_target(sizes[k]),
-                rng,
-                prepare,
-                corruption=corruption,
+                inputs, decoder, self._sparsity_target(sizes[k]), rng, prepare
             ),
             params,
             optimizer,
@@ -263,9 +223,7 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
         )
         return params, history.loss
 
-    def _layer_step(
-        self, inputs, decoder, sparsity_target, rng, prepare=None, *, corruption
-    ):
+    def _layer_step(self, inputs, decoder, sparsity_target, rng, prepare=None):
         """step(params, batch) -> (loss, grads) of one autoencoder layer on a
         minibatch of ``prepare(inputs)``, its input corrupted by masking
         noise."""
@@ -280,7 +238,7 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
                 sparsity_target=sparsity_target,
                 sparsity_weight=self.sparsity_weight,
                 alpha=self.alpha,
-                X_input=corrupt(X_batch, corruption, rng),
+                X_input=corrupt(X_batch, self.corruption, rng),
             )
 
         return step

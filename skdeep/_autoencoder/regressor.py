@@ -38,12 +38,11 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, SupervisedSAE):
         reconstruct codes: with sigmoid hidden units their decoder is
         "sigmoid", otherwise "identity".
 
-    corruption : float or "auto", default=0.3
+    corruption : float, default=0.3
         Fraction of input entries set to zero at random in every minibatch
         of pretraining (denoising autoencoder, Vincent et al. 2008), at the
         input of every layer; the clean input stays the target; 0 turns the
         noise off.
-        "auto" is the transformer's rule: 0.5 on images, 0.3 otherwise.
 
     tied_weights : bool, default=True
         Whether each decoder uses the transpose of its encoder's weights.

@@ -65,14 +65,11 @@ class StackedAutoencoderTransformer(
         reconstruct codes: with sigmoid hidden units their decoder is
         "sigmoid", otherwise "identity".
 
-    corruption : float or "auto", default="auto"
+    corruption : float, default=0.3
         Fraction of input entries set to zero at random in every minibatch
-        of pretraining and fine-tuning (denoising autoencoder, Vincent et
-        al. 2008), at the input of every layer; the clean input stays the
-        target; 0 turns the noise off. "auto" is 0.5 on images (dense
-        inputs in [0, 1] of 100 features or more, where neighbouring pixels
-        tell what a masked one held) and 0.3 on narrower, real-valued or
-        sparse inputs.
+        of pretraining (denoising autoencoder, Vincent et al. 2008), at the
+        input of every layer; the clean input stays the target; 0 turns the
+        noise off.
 
     tied_weights : bool, default=True
         Whether each decoder uses the transpose of its encoder's weights.
@@ -231,7 +228,7 @@ class StackedAutoencoderTransformer(
         *,
         activation="relu",
         decoder="auto",
-        corruption="auto",
+        corruption=0.3,
         tied_weights=True,
         solver="adam",
         sparsity_target="auto",
@@ -302,11 +299,10 @@ class StackedAutoencoderTransformer(
         params, layers = unroll(stack, self.activation, self.decoders_)
 
         prepare = self._input_preparation()
-        corruption = self._corruption(self.decoders_[0], X)
 
         def step(params, batch):
             X_batch = gather_rows(X, batch, prepare)
-            X_input = corrupt(X_batch, corruption, rng)
+            X_input = corrupt(X_batch, self.corruption, rng)
             return loss_and_gradient(params, layers, X_input, X_batch, alpha=self.alpha)
 
         history = run_epochs(

@@ -288,38 +288,3 @@ def test_auto_sparsity_target_keeps_narrow_layers_alive():
     assert (
         StackedAutoencoderTransformer(sparsity_target=0.3)._sparsity_target(16) == 0.3
     )
-
-
-def _pixels(rows, n_features, seed=0):
-    """Dense rows in [0, 1] of n_features, image-like in range and width."""
-    return np.random.default_rng(seed).random((rows, n_features))
-
-
-@pytest.mark.parametrize(
-    "X, expected",
-    [
-        (_pixels(60, 100), 0.5),  # images: 100 pixels in [0, 1]
-        (_pixels(60, 99), 0.3),  # narrower than images
-        (_pixels(60, 100) * 4 - 2, 0.3),  # real-valued
-        (sp.csr_matrix(_pixels(60, 100) > 0.9, dtype=float), 0.3),  # sparse
-    ],
-)
-def test_auto_corruption_follows_the_input_kind(X, expected):
-    sae = StackedAutoencoderTransformer((8,), pretrain_iter=1, max_iter=1)
-    assert sae.fit(X).auto_params_["corruption"] == expected
-
-
-@pytest.mark.parametrize("n_features", [100, 64])
-def test_auto_corruption_trains_as_its_resolved_value(n_features):
-    X = _pixels(80, n_features)
-    params = dict(hidden_layer_sizes=(8, 4), pretrain_iter=2, max_iter=2)
-    auto = StackedAutoencoderTransformer(random_state=0, **params).fit(X)
-    resolved = auto.auto_params_["corruption"]
-    same = StackedAutoencoderTransformer(
-        corruption=resolved, random_state=0, **params
-    ).fit(X)
-    other = StackedAutoencoderTransformer(
-        corruption=0.8 - resolved, random_state=0, **params
-    ).fit(X)
-    np.testing.assert_array_equal(auto.transform(X), same.transform(X))
-    assert not np.array_equal(auto.transform(X), other.transform(X))
