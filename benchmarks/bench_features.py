@@ -9,7 +9,8 @@ accuracy (mean +- standard error over seeds), the mean smoothness of the
 first-layer filters and the median fit time:
 
 - ``StackedAutoencoderTransformer`` at its defaults (256 units), with
-  ``corruption=0.3`` (the rule for narrow inputs), and at 500 units;
+  ``corruption=0.5`` (the masking noise of Vincent et al., 2010), and at
+  500 units;
 - ``DBNTransformer`` at its defaults;
 - ``BernoulliRBM`` at its defaults (256 units), and with the settings of
   scikit-learn's own RBM example (``learning_rate=0.06, n_iter=20``) at
@@ -56,8 +57,8 @@ def extractors():
     rbm_example = dict(learning_rate=0.06, n_iter=20)
     return {
         DEFAULT: lambda s: StackedAutoencoderTransformer(random_state=s),
-        "StackedAutoencoderTransformer(corruption=0.3)": lambda s: (
-            StackedAutoencoderTransformer(corruption=0.3, random_state=s)
+        "StackedAutoencoderTransformer(corruption=0.5)": lambda s: (
+            StackedAutoencoderTransformer(corruption=0.5, random_state=s)
         ),
         "StackedAutoencoderTransformer((500,))": lambda s: (
             StackedAutoencoderTransformer((500,), random_state=s)

@@ -1,6 +1,5 @@
-"""First-layer filters of a default StackedAutoencoderTransformer((500,)) on
-MNIST (the development rows), as 28x28 images: the figure the user guide
-shows.
+"""First-layer filters of a default StackedAutoencoderTransformer on MNIST
+(the development rows), as 28x28 images: the figure the user guide shows.
 
 Run: ``python benchmarks/plot_mnist_filters.py --data ../shared/data/mnist_dev.npz``
 (under a minute). Writes ``benchmarks/results/mnist_filters.png``; without
@@ -24,7 +23,7 @@ def main():
     parser.add_argument("--data", help="local .npz with keys X (uint8) and y")
     args = parser.parse_args()
     X, _ = load_mnist(args.data)
-    sae = StackedAutoencoderTransformer((500,), random_state=SEED).fit(X)
+    sae = StackedAutoencoderTransformer(random_state=SEED).fit(X)
     W = sae.coefs_[0]
     # pixels that are 0 in every row never reach a hidden unit: their weights
     # keep their random start and only blur the picture, so they show as 0
@@ -38,7 +37,7 @@ def main():
         ax.imshow(w, cmap="gray", vmin=-limit, vmax=limit, interpolation="nearest")
         ax.set_axis_off()
     fig.suptitle(
-        "StackedAutoencoderTransformer((500,)) at its defaults on MNIST:\n"
+        "StackedAutoencoderTransformer() at its defaults on MNIST:\n"
         "the 100 first-layer filters of largest norm (never-lit pixels at 0)"
     )
     fig.tight_layout()
