@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from skdeep._core.optim import SGD, Adam, make_optimizer
+import skdeep._core.optim as optim
+from skdeep._core.optim import SGD, Adam, flush_subnormals, make_optimizer
 
 
 def _minimise(optimizer_factory, steps=500):
@@ -47,3 +48,35 @@ def test_optimizers_keep_float32(name):
     optimizer = make_optimizer(name, params, 0.1, 0.9)
     optimizer.update(params, [np.ones(4, dtype=np.float32)])
     assert params[0].dtype == np.float32
+
+
+def _subnormal(a):
+    a = np.abs(a)
+    return int(((a > 0) & (a < np.finfo(a.dtype).tiny)).sum())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_flush_zeroes_what_is_about_to_turn_subnormal_and_nothing_else(dtype):
+    edge = np.sqrt(np.finfo(dtype).tiny)
+    a = np.array([edge / 2, -edge / 2, edge * 2, -1e-3, 1.0, 0.0], dtype)
+    flush_subnormals([a])
+    np.testing.assert_array_equal(a, np.array([0, 0, edge * 2, -1e-3, 1, 0], dtype))
+
+
+def _dead_unit_decay(name, steps=2000):
+    """A weight that once had a large gradient and now only weight decay's,
+    as the weights of a relu unit that no row activates any more."""
+    p = np.full(50, 1e-3, np.float32)
+    opt = make_optimizer(name, [p], 0.01, 0.9)
+    opt.update([p], [np.ones_like(p)])
+    for _ in range(steps):
+        opt.update([p], [p.copy()])
+    state = opt.first + opt.second if name == "adam" else opt.velocities
+    return sum(_subnormal(a) for a in [p, *state])
+
+
+@pytest.mark.parametrize("name", ["adam", "sgd"])
+def test_decaying_weights_never_turn_subnormal(name, monkeypatch):
+    assert _dead_unit_decay(name) == 0
+    monkeypatch.setattr(optim, "FLUSH_EVERY", 10**9)  # the test sees the trap
+    assert _dead_unit_decay(name) > 0
