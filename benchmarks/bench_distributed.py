@@ -6,7 +6,10 @@ training with ``dask_ml.wrappers.Incremental``.
    joblib's dask backend on a ``LocalCluster`` of two one-thread worker
    processes, at dask's default worker settings and at the ones the user
    guide recommends: median wall times over interleaved rounds, the
-   speed-ups, and a check that every run gives the same scores.
+   speed-ups, and a check that every run gives the same scores; then a
+   small search, 4 candidates x 2 folds, with and without the refit of the
+   best candidate that ``GridSearchCV`` runs in the client process after
+   the search (a serial share of a small search).
 2. ``Incremental`` over the MNIST development split's training rows in 10
    blocks, on a ``LocalCluster`` of one worker: ``DBNClassifier((500,
    500))`` at its defaults after one pass and after 20, against
@@ -50,6 +53,13 @@ GRID = {
     "alpha": [1e-5, 1e-4],
     "sparsity_target": [0.05, 0.1],
 }
+# A small one, 4 candidates x 2 folds: (grid, folds, refit) by name.
+SMALL_GRID = {"hidden_layer_sizes": [(64,), (128,)], "alpha": [1e-5, 1e-4]}
+SEARCHES = {
+    "8 candidates x 3 folds": (GRID, 3, True),
+    "4 candidates x 2 folds": (SMALL_GRID, 2, True),
+    "4 candidates x 2 folds, refit=False": (SMALL_GRID, 2, False),
+}
 ROUNDS = 7
 
 # dask's defaults for worker processes make them return freed memory to the
@@ -67,8 +77,9 @@ RECOMMENDED = {
 }
 
 
-def search():
-    return GridSearchCV(DBNClassifier(max_iter=30, random_state=0), GRID, cv=3)
+def search(grid=GRID, folds=3, refit=True):
+    model = DBNClassifier(max_iter=30, random_state=0)
+    return GridSearchCV(model, grid, cv=folds, refit=refit)
 
 
 @contextlib.contextmanager
@@ -88,24 +99,36 @@ def local_cluster(n_workers, threads=1, config=None, default=False):
         yield client
 
 
-def timed_search(X, y, client=None):
-    """(mean test scores, seconds) of the search: serial, or on ``client``."""
+def timed_search(X, y, client=None, setting=(GRID, 3, True)):
+    """(mean test scores, seconds) of the search of ``setting`` (grid,
+    folds, refit): serial, or on ``client``."""
     start = time.perf_counter()
     if client is None:
-        fitted = search().fit(X, y)
+        fitted = search(*setting).fit(X, y)
     else:
         with joblib.parallel_backend("dask", client=client):
-            fitted = search().fit(X, y)
+            fitted = search(*setting).fit(X, y)
     return fitted.cv_results_["mean_test_score"], time.perf_counter() - start
 
 
-def search_rounds(X, y):
-    """Median seconds of the serial search and of the search on two
-    one-thread workers (dask's defaults, the recommended settings), rounds
-    interleaved; whether every run gave the serial scores."""
-    reference, _ = timed_search(X, y)
-    seconds = {"serial": [], "defaults": [], "recommended": []}
+def search_rounds(X, y, clients, setting):
+    """Median seconds of the serial search of ``setting`` and of the search
+    on each client (two one-thread workers), rounds interleaved; whether
+    every run gave the serial scores."""
+    reference, _ = timed_search(X, y, setting=setting)
+    seconds = {"serial": [], **{name: [] for name in clients}}
     same = True
+    for _ in range(ROUNDS):
+        seconds["serial"].append(timed_search(X, y, setting=setting)[1])
+        for name, client in clients.items():
+            scores, spent = timed_search(X, y, client, setting)
+            seconds[name].append(spent)
+            same &= bool(np.allclose(scores, reference, rtol=0, atol=1e-12))
+    return {name: float(np.median(v)) for name, v in seconds.items()}, same
+
+
+def report_searches(report, X, y):
+    """A table per search of SEARCHES, the clusters shared and warmed up."""
     with (
         local_cluster(2) as defaults,
         local_cluster(2, config=RECOMMENDED) as recommended,
@@ -113,17 +136,11 @@ def search_rounds(X, y):
         clients = {"defaults": defaults, "recommended": recommended}
         for client in clients.values():  # warm the workers up, untimed
             timed_search(X, y, client)
-        for _ in range(ROUNDS):
-            seconds["serial"].append(timed_search(X, y)[1])
-            for name, client in clients.items():
-                scores, spent = timed_search(X, y, client)
-                seconds[name].append(spent)
-                same &= bool(np.allclose(scores, reference, rtol=0, atol=1e-12))
-    return {name: float(np.median(v)) for name, v in seconds.items()}, same
+        for title, setting in SEARCHES.items():
+            report_search(report, title, *search_rounds(X, y, clients, setting))
 
 
-def report_search(report, X, y):
-    medians, same = search_rounds(X, y)
+def report_search(report, title, medians, same):
     names = {
         "serial": "GridSearchCV, serial (one process, every BLAS thread)",
         "defaults": "joblib dask backend, 2 workers, dask's defaults",
@@ -134,7 +151,7 @@ def report_search(report, X, y):
         for key, t in medians.items()
     ]
     report.table(
-        f"Median wall time of the search over {ROUNDS} interleaved rounds",
+        f"{title}: median wall time of the search over {ROUNDS} interleaved rounds",
         ["run", "seconds", "speed-up over serial"],
         rows,
     )
@@ -217,10 +234,10 @@ def main():
     report = Report()
     report.add(
         f"# Distributed benchmark\n\n{machine()}.\n\n"
-        "## A search on two workers\n\n8 candidates x 3 folds = 24 fits of "
+        "## A search on two workers\n\nGridSearchCV of "
         "DBNClassifier(max_iter=30) on digits.\n"
     )
-    report_search(report, X, y)
+    report_searches(report, X, y)
     report.add("## Training out of core\n")
     X, y = load_mnist(args.data)
     incremental(
