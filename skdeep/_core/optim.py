@@ -30,9 +30,10 @@ def flush_subnormals(arrays):
     geometrically under weight decay and momentum; a weight near the
     threshold makes a subnormal weight-decay term, and its square a
     subnormal second moment. On an x86 CPU every operation on a subnormal
-    number is tens of times slower: a relu network's fine-tuning epochs in
-    float32 slowed twelvefold as they piled up. A weight, moment or velocity
-    this small moves no prediction: zero is the same number to the model.
+    number is tens of times slower, and a relu network's fine-tuning epochs
+    in float32 slowed many times over as they piled up. A weight, moment or
+    velocity this small moves no prediction: zero is the same number to the
+    model.
     """
     for a in arrays:
         xp = xp_of(a)
@@ -58,7 +59,7 @@ class SGD:
 
     def update(self, params, grads):
         """Take one step against ``grads``, in place on ``params``."""
-        self.t += 1
+        self.t = getattr(self, "t", 0) + 1  # an unpickled one may have no count
         if self.t % FLUSH_EVERY == 0:
             flush_subnormals([*params, *grads, *self.velocities])
         lr, mu = self.learning_rate, self.momentum
