@@ -37,11 +37,7 @@ def flush_subnormals(arrays):
     """
     for a in arrays:
         xp = xp_of(a)
-        small = xp.abs(a) < float(np.sqrt(xp.finfo(a.dtype).smallest_normal))
-        if isinstance(a, np.ndarray):
-            np.copyto(a, 0, where=small)
-        else:
-            a[small] = 0
+        a[xp.abs(a) < float(np.sqrt(xp.finfo(a.dtype).smallest_normal))] = 0
 
 
 class SGD:
