@@ -112,11 +112,10 @@ def timed_search(X, y, client=None, setting=(GRID, 3, True)):
     return fitted.cv_results_["mean_test_score"], time.perf_counter() - start
 
 
-def search_rounds(X, y, client, setting):
+def search_rounds(X, y, client, setting, reference):
     """The seconds of the serial search of ``setting`` and of the search on
     ``client``, rounds interleaved; whether every run on the client gave
-    the serial scores."""
-    reference, _ = timed_search(X, y, setting=setting)
+    the serial scores, ``reference``."""
     serial, distributed, same = [], [], True
     for _ in range(ROUNDS):
         serial.append(timed_search(X, y, setting=setting)[1])
@@ -133,12 +132,17 @@ def report_searches(report, X, y):
     """A table per search of SEARCHES. Each cluster runs alone on the
     machine (no other cluster's workers wake beside its fits), warmed up,
     its rounds interleaved with serial ones."""
+    references = {
+        title: timed_search(X, y, setting=setting)[0]
+        for title, setting in SEARCHES.items()
+    }
     runs = {}
     for name, config in CLUSTERS.items():
         with local_cluster(2, config=config) as client:
             timed_search(X, y, client)  # warm the workers up, untimed
             for title, setting in SEARCHES.items():
-                runs[title, name] = search_rounds(X, y, client, setting)
+                reference = references[title]
+                runs[title, name] = search_rounds(X, y, client, setting, reference)
     for title in SEARCHES:
         report_search(report, title, {name: runs[title, name] for name in CLUSTERS})
 
