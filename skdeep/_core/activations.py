@@ -24,7 +24,12 @@ def _sigmoid(Z):
     (float64) exp(-z) overflows to inf and sigma to 0, its value to within
     the dtype's range; that overflow is expected and silenced.
     """
-    Z = ufunc("negative", Z, out=Z)
+    return sigmoid_of_negated(ufunc("negative", Z, out=Z))
+
+
+def sigmoid_of_negated(Z):
+    """sigma(-z) = 1 / (1 + exp(z)), in place: ``_sigmoid`` for a caller
+    that already holds the negated input (see ``network.affine_activation``)."""
     with np.errstate(over="ignore"):
         Z = ufunc("exp", Z, out=Z)
     Z += 1

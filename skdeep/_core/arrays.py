@@ -49,15 +49,18 @@ def to_dense(X):
     return X.toarray() if sp.issparse(X) else X
 
 
-def gather_rows(X, rows, prepare=None, workspace=None):
+def gather_rows(X, rows, prepare=None, workspace=None, out=None):
     """``prepare(X[rows])`` as a dense array: a minibatch.
 
-    Dense X with no preparation is gathered straight into a buffer of the
-    ``workspace`` when one is given (no new array per minibatch); otherwise,
-    and for ``prepare`` (standardization, say) and CSR rows, it is indexed.
+    Dense X with no preparation is gathered straight into ``out`` or, when
+    only a ``workspace`` is given, into a buffer of it (no new array per
+    minibatch); otherwise, and for ``prepare`` (standardization, say) and CSR
+    rows, it is indexed.
     """
-    if prepare is None and workspace is not None and isinstance(X, np.ndarray):
-        out = workspace.get("batch", (len(rows), X.shape[1]), X.dtype)
+    direct = out is not None or workspace is not None
+    if prepare is None and direct and isinstance(X, np.ndarray):
+        if out is None:
+            out = workspace.get("batch", (len(rows), X.shape[1]), X.dtype)
         # mode="clip": the rows are valid, and "raise" would copy through a
         # temporary buffer when given ``out``
         return np.take(X, rows, axis=0, out=out, mode="clip")

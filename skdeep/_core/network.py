@@ -14,8 +14,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skdeep._core.activations import ACTIVATIONS, DERIVATIVES, HEADS
-from skdeep._core.xp import asarray, dot_all, is_numpy, matmul, numpy_dtype, xp_of
+from skdeep._core.activations import (
+    ACTIVATIONS,
+    DERIVATIVES,
+    HEADS,
+    sigmoid_of_negated,
+)
+from skdeep._core.xp import (
+    asarray,
+    dot_all,
+    is_numpy,
+    matmul,
+    numpy_dtype,
+    ufunc,
+    xp_of,
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,17 @@ def affine(A, W, b, out=None):
     return Z
 
 
+def affine_activation(A, W, b, activation, out=None):
+    """``activation(A W + b)``, as ``ACTIVATIONS[activation](affine(...))``
+    bit for bit (into ``out`` when given). A sigmoid takes one pass fewer:
+    its exponent -(A W + b) is formed as (-b) - A W, the same numbers, since
+    rounding a sum is symmetric in sign."""
+    if activation != "sigmoid":
+        return ACTIVATIONS[activation](affine(A, W, b, out))
+    Z = matmul(A, W, out)
+    return sigmoid_of_negated(ufunc("subtract", -b, Z, out=Z))
+
+
 def _masked(acts, masks, i):
     """The input that layer i sees: ``acts[i]``, times its dropout mask if any."""
     return acts[i] * masks[i] if masks and i in masks else acts[i]
@@ -90,10 +114,11 @@ def forward(params, layers, X, masks=None, masked_inputs=None):
         A = _masked(acts, masks, i)
         if masked_inputs is not None and A is not acts[i]:
             masked_inputs[i] = A
-        Z = affine(A, layer_weight(params, layer), params[layer.bias])
+        W, b = layer_weight(params, layer), params[layer.bias]
         if i < len(layers) - 1:
-            Z = ACTIVATIONS[layer.activation](Z)
-        acts.append(Z)
+            acts.append(affine_activation(A, W, b, layer.activation))
+        else:
+            acts.append(affine(A, W, b))
     return acts
 
 

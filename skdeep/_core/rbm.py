@@ -36,9 +36,9 @@ from collections import namedtuple
 import numpy as np
 from scipy.special import spence
 
-from skdeep._core.activations import ACTIVATIONS, HEADS, kl_sparsity, softplus
+from skdeep._core.activations import HEADS, kl_sparsity, softplus
 from skdeep._core.arrays import Workspace
-from skdeep._core.network import affine, uniform_bits
+from skdeep._core.network import affine, affine_activation, uniform_bits
 from skdeep._core.xp import (
     asarray,
     copy,
@@ -64,20 +64,26 @@ def mean_hiddens(V, W, b_hid, out=None, hidden_units="bernoulli"):
     """The deterministic codes of h given v, for dense or CSR V (into
     ``out`` if given): E[h | v] = sigma(v W + c) for Bernoulli hidden units,
     max(0, v W + c) for rectified ones (see the module docstring)."""
-    Z = affine(V, W, b_hid, out)
-    return ACTIVATIONS[HIDDEN_ACTIVATION[hidden_units]](Z)
+    return affine_activation(V, W, b_hid, HIDDEN_ACTIVATION[hidden_units], out)
 
 
 def sample_hiddens(V, W, b_hid, rng, hidden_units="bernoulli"):
     """A sample of h given v."""
-    state = hidden_state(affine(V, W, b_hid), hidden_units)
-    return draw_hiddens(state, hidden_units, rng)
+    return draw_hiddens(hidden_state_of(V, W, b_hid, hidden_units), hidden_units, rng)
 
 
 def hidden_state(Z, hidden_units):
     """What a Gibbs chain keeps of h given v, from its input Z = v W + c (in
     place): p(h = 1 | v) for Bernoulli units, Z itself for rectified ones."""
     return HEADS["sigmoid"].output(Z) if hidden_units == "bernoulli" else Z
+
+
+def hidden_state_of(V, W, b_hid, hidden_units, out=None):
+    """``hidden_state(affine(V, W, b_hid), hidden_units)``, bit for bit,
+    with the sigmoid's fused pass (see ``network.affine_activation``)."""
+    if hidden_units == "bernoulli":
+        return affine_activation(V, W, b_hid, "sigmoid", out)
+    return affine(V, W, b_hid, out)
 
 
 def state_means(state, hidden_units, out=None):
@@ -132,10 +138,10 @@ def mean_visibles(H, W, b_vis, visible_units, n_labels=0, out=None):
     With ``n_labels``, the last units are a softmax group: p(y | h). Written
     into ``out`` when given.
     """
+    if not n_labels:
+        return affine_activation(H, W.T, b_vis, VISIBLE_OUTPUT[visible_units], out)
     Z = affine(H, W.T, b_vis, out)
     output = HEADS[VISIBLE_OUTPUT[visible_units]].output
-    if not n_labels:
-        return output(Z)
     n_main = Z.shape[1] - n_labels
     Z[:, :n_main] = output(Z[:, :n_main])
     Z[:, n_main:] = HEADS["softmax"].output(Z[:, n_main:])
@@ -331,8 +337,8 @@ def gibbs_chain(
         last = step == n_steps - 1 and last_sample is not None
         out = last_sample if last else ws.get("v_sample", mean.shape, dtype)
         V = _sample_around(mean, visible_units, rng, n_labels, out)
-        Z = affine(V, W, b_hid, ws.get("h_model", H_state.shape, dtype))
-        H_state = hidden_state(Z, hidden_units)
+        out = ws.get("h_model", H_state.shape, dtype)
+        H_state = hidden_state_of(V, W, b_hid, hidden_units, out)
     return V, H_state, first_mean
 
 
@@ -382,8 +388,9 @@ def cd_gradient(
     # gradient: d/dW = V0^T (dZ_sparsity - H0 / n) + V_neg^T H_neg / m
     V_pair = ws.get("v_pair", (n + m, n_visible), dtype)
     H_pair = ws.get("h_pair", (n + m, n_hidden), dtype)
-    Z0 = affine(V0, W, b_hid, _positive_buffer(H_pair, n, ws, hidden_units))
-    H0 = state_means(hidden_state(Z0, hidden_units), hidden_units, H_pair[:n, ...])
+    out = _positive_buffer(H_pair, n, ws, hidden_units)
+    Z0 = hidden_state_of(V0, W, b_hid, hidden_units, out)
+    H0 = state_means(Z0, hidden_units, H_pair[:n, ...])
     V_neg, state, reconstruction = gibbs_chain(
         Z0 if chain is None else chain,
         W,
@@ -411,6 +418,14 @@ def cd_gradient(
     H_pair = stacked(H_pair, H0, H_neg_scaled)  # numpy: both are already there
     grads = _stacked_gradients(V_pair, H_pair, n, W, scale * alpha, scale, ws)
     return CD(grads, error, state, V_neg)
+
+
+def data_buffer(workspace, n, n_visible, dtype, n_chain=None):
+    """Where ``cd_gradient`` with this ``workspace`` stacks the n data rows
+    of a minibatch (``n_chain``: the rows of a persistent chain, n without
+    one): a minibatch gathered there is not copied again."""
+    m = n if n_chain is None else n_chain
+    return workspace.get("v_pair", (n + m, n_visible), dtype)[:n]
 
 
 def _positive_buffer(H_pair, n, ws, hidden_units):

@@ -28,6 +28,7 @@ from skdeep._core.optim import SGD
 from skdeep._core.rbm import (
     VISIBLE_OUTPUT,
     cd_gradient,
+    data_buffer,
     mean_hiddens,
     mean_visibles,
     pseudo_log_likelihood,
@@ -350,9 +351,13 @@ class BaseDBN(HiddenUnitsMixin, PretrainedStackMixin, BaseEstimator):
         workspace = Workspace(like=inputs)
 
         def step(params, batch):
-            V0 = gather_rows(
-                inputs, batch if rows is None else rows[batch], prepare, workspace
-            )
+            picked = batch if rows is None else rows[batch]
+            out = None
+            if not n_labels:  # gathered where cd_gradient stacks the data rows
+                n_chain = None if chain[0] is None else chain[0].shape[0]
+                shape = (len(picked), params[0].shape[0], params[0].dtype)
+                out = data_buffer(workspace, *shape, n_chain)
+            V0 = gather_rows(inputs, picked, prepare, workspace, out)
             if n_labels:
                 V0 = xp_of(V0).concat([V0, take_rows(Y, batch)], axis=1)
             grads, error, chain_end, _ = cd_gradient(

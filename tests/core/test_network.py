@@ -2,9 +2,12 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from skdeep._core.activations import ACTIVATIONS
 from skdeep._core.network import (
     Dense,
     adversarial_loss_and_gradient,
+    affine,
+    affine_activation,
     constant_output_loss,
     dropout_masks,
     forward,
@@ -290,3 +293,25 @@ def test_constant_output_loss_is_the_loss_of_a_network_ignoring_its_input():
     assert constant_output_loss("identity", targets, w) == pytest.approx(
         (w * half_squares).sum() / w.sum()
     )
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_affine_activation_is_the_activation_of_affine_bit_for_bit(
+    activation, dtype, sparse
+):
+    """The sigmoid's fused negation changes no bit, in both tails too."""
+    rng = np.random.default_rng(0)
+    A = rng.normal(scale=30.0, size=(40, 9)).astype(dtype)
+    A[rng.random(A.shape) < 0.5] = 0
+    W = rng.normal(scale=3.0, size=(9, 6)).astype(dtype)
+    b = rng.normal(scale=20.0, size=6).astype(dtype)
+    source = sp.csr_matrix(A) if sparse else A
+    expected = ACTIVATIONS[activation](affine(source, W, b))
+    out = np.empty((40, 6), dtype)
+    with np.errstate(over="raise"):  # the sigmoid's overflow stays silenced
+        got = affine_activation(source, W, b, activation, out)
+    assert got is out and got.dtype == dtype
+    np.testing.assert_array_equal(got, expected)
+    assert np.abs(affine(A, W, b)).max() > 100  # both tails are reached

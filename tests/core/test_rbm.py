@@ -11,6 +11,7 @@ from skdeep._core.activations import kl_sparsity
 from skdeep._core.arrays import Workspace
 from skdeep._core.rbm import (
     cd_gradient,
+    data_buffer,
     free_energy,
     label_free_energies,
     mean_hiddens,
@@ -336,20 +337,27 @@ def test_workspace_gives_identical_gradients(rbm, data, kwargs):
     persistent = kwargs.pop("persistent", False)
     batches = [np.tile(data, (3, 1)), data[:5]]  # a smaller last batch
     results = {}
-    for workspace in (None, Workspace()):
+    for mode in ("fresh", "reused", "gathered in place"):
+        workspace = None if mode == "fresh" else Workspace()
         rng, chain, out = np.random.default_rng(3), None, []
         for V in batches * 2:
+            if mode == "gathered in place":  # as the DBNs' minibatches are
+                n_chain = None if chain is None else chain.shape[0]
+                target = data_buffer(workspace, *V.shape, V.dtype, n_chain)
+                target[...] = V
+                V = target
             cd = cd_gradient(
                 V, rbm, rng=rng, chain=chain, workspace=workspace, **kwargs
             )
             out.append(([g.copy() for g in cd.grads], cd.error, cd.chain.copy()))
             chain = cd.chain.copy() if persistent else None
-        results[workspace is None] = out
-    for fresh, reused in zip(results[True], results[False], strict=True):
-        for a, b in zip(fresh[0], reused[0], strict=True):
-            np.testing.assert_array_equal(a, b)
-        assert fresh[1] == reused[1]
-        np.testing.assert_array_equal(fresh[2], reused[2])
+        results[mode] = out
+    for mode in ("reused", "gathered in place"):
+        for fresh, reused in zip(results["fresh"], results[mode], strict=True):
+            for a, b in zip(fresh[0], reused[0], strict=True):
+                np.testing.assert_array_equal(a, b)
+            assert fresh[1] == reused[1]
+            np.testing.assert_array_equal(fresh[2], reused[2])
 
 
 @pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.MT19937])
