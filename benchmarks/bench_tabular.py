@@ -147,9 +147,12 @@ def seattle_weather():
     return X, days["weather"].to_numpy()
 
 
-def datasets(mnist_path, wanted=None):
+def datasets(mnist_path, wanted=None, data_seed=0):
     """name -> (X, y, task), classification first; ``wanted(name)`` says
-    which to load (None: all)."""
+    which to load (None: all). ``data_seed`` draws the generated sets
+    (``make_*``, signals, spectra): another seed gives validation data the
+    benchmark's figures never saw."""
+    seed = data_seed
     loaders = {
         "wine": lambda: load_wine(return_X_y=True),
         "breast cancer": lambda: load_breast_cancer(return_X_y=True),
@@ -157,15 +160,15 @@ def datasets(mnist_path, wanted=None):
         "Seattle weather": seattle_weather,
         "MNIST dev": lambda: load_mnist(mnist_path),
         "make_classification": lambda: make_classification(
-            2000, 20, n_informative=8, n_classes=4, random_state=0
+            2000, 20, n_informative=8, n_classes=4, random_state=seed
         ),
-        "1-D signals": signals,
-        "noisy 1-D signals": noisy_signals,
+        "1-D signals": lambda: signals(seed=seed),
+        "noisy 1-D signals": lambda: noisy_signals(seed=seed),
         "diabetes": lambda: load_diabetes(return_X_y=True),
         "Auto MPG": auto_mpg,
-        "make_friedman1": lambda: make_friedman1(2000, random_state=0),
-        "spectra": spectra,
-        "absorbance spectra": absorbance,
+        "make_friedman1": lambda: make_friedman1(2000, random_state=seed),
+        "spectra": lambda: spectra(seed=seed),
+        "absorbance spectra": lambda: absorbance(seed=seed),
     }
     found = {}
     for name, load in loaders.items():

@@ -12,7 +12,10 @@ Run: ``python tools/sweep_real_valued.py DATA MODEL [PARAMS ...]``, e.g.
 ``python tools/sweep_real_valued.py Seattle,iris DBN "dropout=0" "dropout=0.5"``
 (a data set is named by the start of its name in ``bench_tabular.py``, case
 ignored; no PARAMS: the defaults). ``--seeds 3`` sets the number of seeds.
-Prints one line per data set and setting.
+Prints one line per data set and setting. ``--validation`` scores on data
+the benchmark never shows: seeds from 10 on, and the generated sets drawn
+with another seed (the bundled tables keep their rows, under other folds).
+``--out NAME`` also appends the lines to ``tools/results/NAME.md``.
 """
 
 import argparse
@@ -26,7 +29,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 import bench_tabular  # noqa: E402
-from _common import mean_and_error  # noqa: E402
+from _common import machine, mean_and_error  # noqa: E402
 
 
 def parse_params(text):
@@ -50,22 +53,52 @@ def main():
     parser.add_argument("params", nargs="*", default=[""])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--mnist", help="local .npz for the MNIST dev row")
+    parser.add_argument("--validation", action="store_true")
+    parser.add_argument("--out", help="append to tools/results/OUT.md")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
-    datasets = bench_tabular.datasets(args.mnist, chosen(args.data))
+    first, data_seed = (VALIDATION_SEED, 1) if args.validation else (0, 0)
+    seeds = range(first, first + args.seeds)
+    datasets = bench_tabular.datasets(args.mnist, chosen(args.data), data_seed)
+    out = None if args.out is None else results_file(args.out, seeds, data_seed)
     for name, (X, y, task) in datasets.items():
         for text in args.params:
             params = parse_params(text)
             start = time.perf_counter()
             found, _ = bench_tabular.scores(
-                X, y, task, range(args.seeds), 5, only=args.model, params=params
+                X, y, task, seeds, 5, only=args.model, params=params
             )
+            score = mean_and_error(found[args.model])
             print(
-                f"{name:20s} {args.model} {text or 'defaults':50s} "
-                f"{mean_and_error(found[args.model])}  "
+                f"{name:20s} {args.model} {text or 'defaults':50s} {score}  "
                 f"{time.perf_counter() - start:.0f} s",
                 flush=True,
             )
+            if out is not None:
+                with out.open("a") as f:
+                    f.write(f"| {name} | {args.model} | {text or 'defaults'} | ")
+                    f.write(f"{score} |\n")
+
+
+# The first seed of ``--validation`` runs.
+VALIDATION_SEED = 10
+
+
+def results_file(name, seeds, data_seed):
+    """tools/results/NAME.md, its header written when it is new."""
+    path = Path(__file__).parent / "results" / f"{name}.md"
+    if not path.exists():
+        path.write_text(
+            "# Real-valued sweep\n\n"
+            f"{machine()}; hidden layers {bench_tabular.SHAPE} behind a "
+            "StandardScaler (SAE and DBN: the classifier or the regressor, as "
+            f"the data set asks); seeds {list(seeds)}, 5-fold CV each, "
+            f"generated sets drawn with seed {data_seed}; "
+            "`tools/sweep_real_valued.py`.\n\n"
+            "| data | model | setting | mean +- standard error |\n"
+            "|---|---|---|---|\n"
+        )
+    return path
 
 
 if __name__ == "__main__":
