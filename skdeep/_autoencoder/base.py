@@ -50,7 +50,11 @@ SAE_PARAMETER_CONSTRAINTS = {
     "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],
     "activation": [StrOptions({"sigmoid", "tanh", "relu"})],
     "decoder": [StrOptions({"auto", "sigmoid", "identity"})],
-    "sparsity_target": [Interval(Real, 0, 1, closed="neither"), StrOptions({"auto"})],
+    "sparsity_target": [
+        Interval(Real, 0, 1, closed="neither"),
+        StrOptions({"auto"}),
+        None,
+    ],
     "sparsity_weight": [Interval(Real, 0, None, closed="left")],
     "alpha": [Interval(Real, 0, None, closed="left")],
     "corruption": [Interval(Real, 0, 1, closed="left")],
@@ -101,17 +105,28 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
             first = self._decoders(X, len(sizes))[0]
         resolved = {
             "decoder": first,
-            "sparsity_target": [self._sparsity_target(n) for n in sizes],
+            "sparsity_target": [
+                self._sparsity_target(n, first == "identity") for n in sizes
+            ],
             "batch_size": batch_sizes(self, facts, fine_tunes=False),
         }
         return resolved, first == "identity"
 
-    def _sparsity_target(self, n_hidden):
-        """sparsity_target, "auto" resolved as min(0.25, max(0.05, 5 / n))."""
-        if self.sparsity_target == "auto":
-            smallest, largest = AUTO_SPARSITY_RANGE
-            return min(largest, max(smallest, AUTO_ACTIVE_UNITS / n_hidden))
-        return self.sparsity_target
+    # sparsity_target="auto" on real-valued inputs: no target (the
+    # regressor's, where a smooth target is read off the codes) or the rule
+    # for images
+    _dense_codes_for_real_values = False
+
+    def _sparsity_target(self, n_hidden, real_valued):
+        """sparsity_target, "auto" resolved as min(0.25, max(0.05, 5 / n)),
+        or None (no sparsity penalty) for a regressor's layers over
+        real-valued inputs."""
+        if self.sparsity_target != "auto":
+            return self.sparsity_target
+        if real_valued and self._dense_codes_for_real_values:
+            return None
+        smallest, largest = AUTO_SPARSITY_RANGE
+        return min(largest, max(smallest, AUTO_ACTIVE_UNITS / n_hidden))
 
     def _pretrain_stack(self, X, rng, stream=None, *, semi_supervised=False):
         """Greedy pretraining on every row of X (with a ``Stream``: one epoch
@@ -132,7 +147,7 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
                 k,
                 inputs,
                 sizes,
-                decoders[k],
+                decoders,
                 batch_size,
                 rng,
                 layer,
@@ -181,11 +196,13 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
             )
 
     def _pretrain_layer(
-        self, k, inputs, sizes, decoder, batch_size, rng, streaming, prepare=None
+        self, k, inputs, sizes, decoders, batch_size, rng, streaming, prepare=None
     ):
         """Layer k trained on ``prepare(inputs)`` for ``pretrain_iter`` epochs
         (with ``streaming = (stream, k)``: the stream's layer k, for its
-        epochs)."""
+        epochs); ``decoders``: every layer's."""
+        decoder = decoders[k]
+        sparsity_target = self._sparsity_target(sizes[k], decoders[0] == "identity")
 
         def create():
             params = init_layer(
@@ -207,9 +224,7 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
         )
 
         history = run_epochs(
-            self._layer_step(
-                inputs, decoder, self._sparsity_target(sizes[k]), rng, prepare
-            ),
+            self._layer_step(inputs, decoder, sparsity_target, rng, prepare),
             params,
             optimizer,
             n_samples=inputs.shape[0],
@@ -226,7 +241,8 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
     def _layer_step(self, inputs, decoder, sparsity_target, rng, prepare=None):
         """step(params, batch) -> (loss, grads) of one autoencoder layer on a
         minibatch of ``prepare(inputs)``, its input corrupted by masking
-        noise."""
+        noise (``sparsity_target`` None: no sparsity penalty)."""
+        weight = 0.0 if sparsity_target is None else self.sparsity_weight
 
         def step(params, batch):
             X_batch = gather_rows(inputs, batch, prepare)
@@ -236,7 +252,7 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
                 activation=self.activation,
                 decoder=decoder,
                 sparsity_target=sparsity_target,
-                sparsity_weight=self.sparsity_weight,
+                sparsity_weight=weight,
                 alpha=self.alpha,
                 X_input=corrupt(X_batch, self.corruption, rng),
             )

@@ -50,13 +50,18 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, SupervisedSAE):
     solver : {"adam", "sgd"}, default="adam"
         Minibatch optimizer of pretraining: Adam, or SGD with ``momentum``.
 
-    sparsity_target : float or "auto", default="auto"
+    sparsity_target : float, "auto" or None, default="auto"
         Target mean activity rho of each hidden unit, in (0, 1): the fraction
         of the time a unit should be "on" (the activity of a sigmoid unit is
         its activation, of a tanh unit (h + 1) / 2, of a relu unit
-        1 - exp(-h)). "auto" is min(0.25, max(0.05, 5 / n_hidden)) per layer:
-        0.05 for layers of 100 units or more, about 5 active units per row in
-        narrower ones, which a small rho would starve.
+        1 - exp(-h)). On inputs in [0, 1], "auto" is
+        min(0.25, max(0.05, 5 / n_hidden)) per layer: 0.05 for layers of 100
+        units or more, about 5 active units per row in narrower ones, which a
+        small rho would starve. On real-valued inputs (the linear decoder)
+        "auto" is None, no sparsity penalty (``sparsity_weight`` then has no
+        effect): a continuous target is read off the codes, and every
+        target pulled them away from what it needs on some table. Give a
+        target to use the penalty there; None turns it off everywhere.
 
     sparsity_weight : float, default=3.0
         Weight beta of the penalty beta * sum_j KL(rho || rho_hat_j) in
@@ -277,6 +282,7 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, SupervisedSAE):
 
     # dropout="auto": inputs in [0, 1], real-valued wide, real-valued narrow
     _auto_dropout = (0.5, 0.3, 0.3)
+    _dense_codes_for_real_values = True
 
     _parameter_constraints: dict = {
         **SupervisedSAE._parameter_constraints,

@@ -77,13 +77,14 @@ class StackedAutoencoderTransformer(
     solver : {"adam", "sgd"}, default="adam"
         Minibatch optimizer of pretraining: Adam, or SGD with ``momentum``.
 
-    sparsity_target : float or "auto", default="auto"
+    sparsity_target : float, "auto" or None, default="auto"
         Target mean activity rho of each hidden unit, in (0, 1): the fraction
         of the time a unit should be "on" (the activity of a sigmoid unit is
         its activation, of a tanh unit (h + 1) / 2, of a relu unit
         1 - exp(-h)). "auto" is min(0.25, max(0.05, 5 / n_hidden)) per layer:
         0.05 for layers of 100 units or more, about 5 active units per row in
-        narrower ones, which a small rho would starve.
+        narrower ones, which a small rho would starve. None: no sparsity
+        penalty.
 
     sparsity_weight : float, default=3.0
         Weight beta of the penalty beta * sum_j KL(rho || rho_hat_j) in

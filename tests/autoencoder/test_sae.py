@@ -13,7 +13,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
-from skdeep import StackedAutoencoderTransformer
+from skdeep import (
+    StackedAutoencoderClassifier,
+    StackedAutoencoderRegressor,
+    StackedAutoencoderTransformer,
+)
 
 FAST = dict(hidden_layer_sizes=(16, 8), pretrain_iter=3, max_iter=2, random_state=0)
 
@@ -280,11 +284,46 @@ def test_transform_is_chunked_consistently(digits, monkeypatch):
     np.testing.assert_allclose(sae.transform(X), whole, rtol=1e-12, atol=1e-14)
 
 
-def test_auto_sparsity_target_keeps_narrow_layers_alive():
+@pytest.mark.parametrize("real_valued", [False, True])
+def test_auto_sparsity_target_keeps_narrow_layers_alive(real_valued):
     sae = StackedAutoencoderTransformer()
-    assert sae._sparsity_target(500) == sae._sparsity_target(100) == 0.05
-    assert sae._sparsity_target(40) == pytest.approx(5 / 40)
-    assert sae._sparsity_target(16) == 0.25  # capped
-    assert (
-        StackedAutoencoderTransformer(sparsity_target=0.3)._sparsity_target(16) == 0.3
+    wide, narrow = (
+        sae._sparsity_target(500, real_valued),
+        sae._sparsity_target(100, real_valued),
     )
+    assert wide == narrow == 0.05
+    assert sae._sparsity_target(40, real_valued) == pytest.approx(5 / 40)
+    assert sae._sparsity_target(16, real_valued) == 0.25  # capped
+    explicit = StackedAutoencoderTransformer(sparsity_target=0.3)
+    assert explicit._sparsity_target(16, real_valued) == 0.3
+
+
+def test_regressor_drops_the_sparsity_penalty_on_real_valued_inputs(digits):
+    """The regressor's "auto" target is None (no penalty) on real-valued
+    inputs, as auto_params_ reports and as pretraining uses it, and the
+    images' rule on inputs in [0, 1]; the classifier keeps the images' rule
+    on both."""
+    X, y = digits
+    settings = dict(FAST, hidden_layer_sizes=(200,))
+    for cls, dense in [
+        (StackedAutoencoderRegressor, True),
+        (StackedAutoencoderClassifier, False),
+    ]:
+        for inputs, real_valued in [(X, False), (X * 3 - 1, True)]:
+            model = cls(**settings).fit(inputs, y)
+            expected = None if dense and real_valued else 0.05
+            assert model.auto_params_["sparsity_target"] == [expected]
+            assert model.decoders_[0] == ("identity" if real_valued else "sigmoid")
+    fits = [
+        StackedAutoencoderRegressor(**settings, **extra).fit(X * 3 - 1, y)
+        for extra in ({}, {"sparsity_weight": 0.0}, {"sparsity_target": 0.05})
+    ]
+    assert np.array_equal(fits[0].coefs_[0], fits[1].coefs_[0])
+    assert not np.array_equal(fits[0].coefs_[0], fits[2].coefs_[0])
+
+
+def test_no_sparsity_target_is_no_penalty(digits):
+    X, _ = digits
+    off = StackedAutoencoderTransformer(**FAST, sparsity_target=None).fit(X)
+    unweighted = StackedAutoencoderTransformer(**FAST, sparsity_weight=0.0).fit(X)
+    np.testing.assert_array_equal(off.transform(X), unweighted.transform(X))
