@@ -420,12 +420,12 @@ def cd_gradient(
     return CD(grads, error, state, V_neg)
 
 
-def data_buffer(workspace, n, n_visible, dtype, n_chain=None):
+def data_buffer(workspace, n, W, chain=None):
     """Where ``cd_gradient`` with this ``workspace`` stacks the n data rows
-    of a minibatch (``n_chain``: the rows of a persistent chain, n without
-    one): a minibatch gathered there is not copied again."""
-    m = n if n_chain is None else n_chain
-    return workspace.get("v_pair", (n + m, n_visible), dtype)[:n]
+    of a minibatch for weights W (with a persistent ``chain``, its rows
+    follow): a minibatch gathered there is not copied again."""
+    m = n if chain is None else chain.shape[0]
+    return workspace.get("v_pair", (n + m, W.shape[0]), W.dtype)[:n]
 
 
 def _positive_buffer(H_pair, n, ws, hidden_units):

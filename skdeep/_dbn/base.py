@@ -352,12 +352,9 @@ class BaseDBN(HiddenUnitsMixin, PretrainedStackMixin, BaseEstimator):
 
         def step(params, batch):
             picked = batch if rows is None else rows[batch]
-            out = None
+            out = None  # or where cd_gradient stacks the data rows:
             if workspace.enabled and prepare is None and not n_labels:
-                # gathered where cd_gradient stacks the data rows
-                n_chain = None if chain[0] is None else chain[0].shape[0]
-                shape = (len(picked), params[0].shape[0], params[0].dtype)
-                out = data_buffer(workspace, *shape, n_chain)
+                out = data_buffer(workspace, len(picked), params[0], chain[0])
             V0 = gather_rows(inputs, picked, prepare, workspace, out)
             if n_labels:
                 V0 = xp_of(V0).concat([V0, take_rows(Y, batch)], axis=1)

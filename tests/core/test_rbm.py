@@ -342,8 +342,7 @@ def test_workspace_gives_identical_gradients(rbm, data, kwargs):
         rng, chain, out = np.random.default_rng(3), None, []
         for V in batches * 2:
             if mode == "gathered in place":  # as the DBNs' minibatches are
-                n_chain = None if chain is None else chain.shape[0]
-                target = data_buffer(workspace, *V.shape, V.dtype, n_chain)
+                target = data_buffer(workspace, V.shape[0], rbm[0], chain)
                 target[...] = V
                 V = target
             cd = cd_gradient(
