@@ -77,11 +77,13 @@ def pyplot():
     return plt
 
 
-def mean_and_error(values):
-    """ "0.9587 +- 0.0012": the mean and its standard error over seeds."""
+def mean_and_error(values, signed=False):
+    """ "0.9587 +- 0.0012": the mean and its standard error over seeds
+    (``signed``: "+0.0070 +- 0.0012", a paired difference's)."""
     values = np.asarray(values, dtype=float)
     error = values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
-    return f"{values.mean():.4f} +- {error:.4f}"
+    mean = f"{values.mean():+.4f}" if signed else f"{values.mean():.4f}"
+    return f"{mean} +- {error:.4f}"
 
 
 def auto_mpg():

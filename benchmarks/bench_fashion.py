@@ -120,18 +120,14 @@ def summary(report, title, per_seed, reference):
             [
                 name,
                 mean_and_error(accuracy),
-                _signed(accuracy - base) if name != reference else "",
+                mean_and_error(accuracy - base, signed=True)
+                if name != reference
+                else "",
                 ", ".join(f"{r:.2f}" for r in ratios),
             ]
         )
     header = ["model", "test accuracy", f"minus {reference}", "fit / its, by seed"]
     report.table(title, header, rows)
-
-
-def _signed(differences):
-    """ "+0.0070 +- 0.0012": a paired difference's mean and standard error."""
-    text = mean_and_error(differences)
-    return text if text.startswith("-") else "+" + text
 
 
 def main():

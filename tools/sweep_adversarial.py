@@ -31,10 +31,14 @@ Run: ``python tools/sweep_adversarial.py --fashion fashion_train.npz
 """
 
 import argparse
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+from _common import mean_and_error  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "adversarial.md"
 SIZES = (0.1, 0.05, 0.2)
@@ -85,8 +89,8 @@ def fit_one(name, path, size, seed):
 def table(scores, names):
     """The results page: one row per data set and size."""
     lines = [
-        "| data | adversarial_epsilon | accuracy by seed | mean ± SE "
-        f"| minus {SIZES[0]} ± SE |",
+        "| data | adversarial_epsilon | accuracy by seed | mean +- SE "
+        f"| minus {SIZES[0]} +- SE |",
         "|---|---|---|---|---|",
     ]
     for name in names:
@@ -95,18 +99,11 @@ def table(scores, names):
         for size in (*SIZES, MLP):
             found = np.array([scores[name, size, s] for s in seeds])
             cells = [name, str(size), ", ".join(f"{a:.4f}" for a in found)]
-            cells.append(_mean_and_error(found))
-            difference = _mean_and_error(found - base, signed=True)
+            cells.append(mean_and_error(found))
+            difference = mean_and_error(found - base, signed=True)
             cells.append("" if size == SIZES[0] else difference)
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def _mean_and_error(values, signed=False):
-    """ "0.8771 ± 0.0019" (``signed``: "+0.0103 ± 0.0019")."""
-    error = values.std(ddof=1) / np.sqrt(len(values))
-    mean = f"{values.mean():+.4f}" if signed else f"{values.mean():.4f}"
-    return f"{mean} ± {error:.4f}"
 
 
 def main():

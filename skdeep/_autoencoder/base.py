@@ -112,10 +112,9 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
         }
         return resolved, first == "identity"
 
-    # sparsity_target="auto" on real-valued inputs: no target (the
-    # regressor's, where a smooth target is read off the codes) or the rule
-    # for images
-    _dense_codes_for_real_values = False
+    # sparsity_target="auto" on real-valued inputs: the rule for images, or
+    # no target (the regressor's, where a smooth target is read off the codes)
+    _sparsity_on_real_values = True
 
     def _sparsity_target(self, n_hidden, real_valued):
         """sparsity_target, "auto" resolved as min(0.25, max(0.05, 5 / n)),
@@ -123,7 +122,7 @@ class BaseSAE(PretrainedStackMixin, BaseEstimator):
         real-valued inputs."""
         if self.sparsity_target != "auto":
             return self.sparsity_target
-        if real_valued and self._dense_codes_for_real_values:
+        if real_valued and not self._sparsity_on_real_values:
             return None
         smallest, largest = AUTO_SPARSITY_RANGE
         return min(largest, max(smallest, AUTO_ACTIVE_UNITS / n_hidden))

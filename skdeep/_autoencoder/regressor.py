@@ -282,7 +282,7 @@ class StackedAutoencoderRegressor(RegressorHeadMixin, SupervisedSAE):
 
     # dropout="auto": inputs in [0, 1], real-valued wide, real-valued narrow
     _auto_dropout = (0.5, 0.3, 0.3)
-    _dense_codes_for_real_values = True
+    _sparsity_on_real_values = False
 
     _parameter_constraints: dict = {
         **SupervisedSAE._parameter_constraints,

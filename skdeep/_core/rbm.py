@@ -69,18 +69,12 @@ def mean_hiddens(V, W, b_hid, out=None, hidden_units="bernoulli"):
 
 def sample_hiddens(V, W, b_hid, rng, hidden_units="bernoulli"):
     """A sample of h given v."""
-    return draw_hiddens(hidden_state_of(V, W, b_hid, hidden_units), hidden_units, rng)
+    return draw_hiddens(hidden_state(V, W, b_hid, hidden_units), hidden_units, rng)
 
 
-def hidden_state(Z, hidden_units):
-    """What a Gibbs chain keeps of h given v, from its input Z = v W + c (in
-    place): p(h = 1 | v) for Bernoulli units, Z itself for rectified ones."""
-    return HEADS["sigmoid"].output(Z) if hidden_units == "bernoulli" else Z
-
-
-def hidden_state_of(V, W, b_hid, hidden_units, out=None):
-    """``hidden_state(affine(V, W, b_hid), hidden_units)``, bit for bit,
-    with the sigmoid's fused pass (see ``network.affine_activation``)."""
+def hidden_state(V, W, b_hid, hidden_units, out=None):
+    """What a Gibbs chain keeps of h given v (into ``out`` when given):
+    p(h = 1 | v) for Bernoulli units, its input v W + c for rectified ones."""
     if hidden_units == "bernoulli":
         return affine_activation(V, W, b_hid, "sigmoid", out)
     return affine(V, W, b_hid, out)
@@ -338,7 +332,7 @@ def gibbs_chain(
         out = last_sample if last else ws.get("v_sample", mean.shape, dtype)
         V = _sample_around(mean, visible_units, rng, n_labels, out)
         out = ws.get("h_model", H_state.shape, dtype)
-        H_state = hidden_state_of(V, W, b_hid, hidden_units, out)
+        H_state = hidden_state(V, W, b_hid, hidden_units, out)
     return V, H_state, first_mean
 
 
@@ -389,7 +383,7 @@ def cd_gradient(
     V_pair = ws.get("v_pair", (n + m, n_visible), dtype)
     H_pair = ws.get("h_pair", (n + m, n_hidden), dtype)
     out = _positive_buffer(H_pair, n, ws, hidden_units)
-    Z0 = hidden_state_of(V0, W, b_hid, hidden_units, out)
+    Z0 = hidden_state(V0, W, b_hid, hidden_units, out)
     H0 = state_means(Z0, hidden_units, H_pair[:n, ...])
     V_neg, state, reconstruction = gibbs_chain(
         Z0 if chain is None else chain,

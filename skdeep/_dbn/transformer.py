@@ -7,7 +7,6 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from skdeep._core.arrays import apply_in_chunks
-from skdeep._core.network import affine
 from skdeep._core.rbm import (
     free_energy,
     gibbs_chain,
@@ -436,7 +435,7 @@ class DBNTransformer(
         start = sample_visibles(
             zeros((n_samples, W.shape[1]), W.dtype, W), W, b_vis, units, rng
         )
-        start = hidden_state(affine(start, W, b_hid), hidden)
+        start = hidden_state(start, W, b_hid, hidden)
         V, _, _ = gibbs_chain(
             start, W, b_hid, b_vis, units, n_gibbs_steps, rng, hidden_units=hidden
         )
